@@ -1,0 +1,773 @@
+"""
+flask
+=====
+
+A microframework for Python web applications, built on Werkzeug for HTTP
+and routing, Jinja2 for templates and itsdangerous for signed cookies.
+
+This module is the whole framework. Read it from top to bottom: the request
+and response classes, the request context and its stack, the helper
+functions that views call, the :class:`Flask` application object in the
+order a request travels through it, and finally the context-local proxies
+``request``, ``session`` and ``g``.
+
+:license: BSD-3-Clause, see LICENSE for details.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+import traceback
+from datetime import datetime
+from typing import Any, Callable, Iterable, TypeVar
+
+from itsdangerous import BadData, URLSafeSerializer
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup, escape
+from werkzeug.datastructures import CallbackDict
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, abort
+from werkzeug.local import LocalStack
+from werkzeug.routing import Map, Rule
+from werkzeug.security import safe_join
+from werkzeug.utils import redirect, send_file
+from werkzeug.wrappers import Request as _WerkzeugRequest
+from werkzeug.wrappers import Response as _WerkzeugResponse
+
+__version__ = "0.1.1"
+
+__all__ = [
+    "Flask", "Request", "Response", "request", "session", "g", "url_for",
+    "flash", "get_flashed_messages", "render_template",
+    "render_template_string", "abort", "redirect", "escape", "Markup",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Request(_WerkzeugRequest):
+    """The request object used by default: Werkzeug's request, plus the
+    result of URL matching.
+
+    The current request is available as :data:`request`. To use a subclass
+    of your own, set :attr:`Flask.request_class` to it.
+    """
+
+    #: The endpoint the URL matched, or ``None`` if matching failed.
+    endpoint: str | None = None
+
+    #: The variable parts of the matched URL as a dict, or ``None``.
+    view_args: dict[str, Any] | None = None
+
+    #: The HTTP exception raised by URL matching (a 404, 405 or a
+    #: redirect), or ``None`` if the URL matched.
+    routing_exception: HTTPException | None = None
+
+
+class Response(_WerkzeugResponse):
+    """The response object used by default: Werkzeug's response with an
+    HTML mimetype unless told otherwise.
+
+    Views rarely build one themselves, :meth:`Flask.make_response` turns
+    their return value into one. To use a subclass of your own, set
+    :attr:`Flask.response_class` to it.
+    """
+
+    default_mimetype = "text/html"
+
+
+class _SessionJSON:
+    """JSON for session cookies that also keeps the few values JSON cannot
+    hold but applications commonly store: tuples, bytes, :class:`Markup`
+    and :class:`~datetime.datetime` objects.
+
+    Such a value becomes a one-key object whose key starts with a space
+    (no application uses such keys, and a dict that happens to look like a
+    tag is itself tagged), so nothing is ever unpickled or evaluated.
+    """
+
+    def dumps(self, value: Any) -> str:
+        return json.dumps(_tag(value), separators=(",", ":"))
+
+    def loads(self, data: str | bytes) -> Any:
+        return json.loads(data, object_hook=_untag)
+
+
+def _tag(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, Markup):
+        return {" m": str(value)}
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        items = {key: _tag(item) for key, item in value.items()}
+        if len(items) == 1 and next(iter(items)) in _UNTAGGERS:
+            return {" di": [[key, item] for key, item in items.items()]}
+        return items
+    if isinstance(value, (list, tuple)):
+        items = [_tag(item) for item in value]
+        return {" t": items} if isinstance(value, tuple) else items
+    if isinstance(value, bytes):
+        return {" b": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, datetime):
+        return {" d": value.isoformat()}
+    raise TypeError(
+        f"a session cannot store {type(value).__name__} values; use strings,"
+        " numbers, lists, dicts, tuples, bytes, Markup or datetimes"
+    )
+
+
+_UNTAGGERS: dict[str, Callable[[Any], Any]] = {
+    " m": Markup,
+    " t": tuple,
+    " b": lambda data: base64.b64decode(data.encode("ascii"), validate=True),
+    " d": datetime.fromisoformat,
+    " di": dict,
+}
+
+
+def _untag(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        key, value = next(iter(obj.items()))
+        untag = _UNTAGGERS.get(key)
+        if untag is not None:
+            return untag(value)
+    return obj
+
+
+class Session(CallbackDict):
+    """The session of one client: a dict that notices when it is changed.
+
+    It is stored in a cookie signed with :attr:`Flask.secret_key`, so the
+    client can read it but cannot change it. The cookie is only sent back
+    when the session was modified.
+    """
+
+    def __init__(self, initial: dict[str, Any] | None = None, new: bool = True):
+        def on_update(self: Session) -> None:
+            self.modified = True
+
+        super().__init__(initial, on_update)
+        #: ``True`` if the client sent no valid session cookie.
+        self.new = new
+        #: ``True`` once the session was changed. Changes inside a mutable
+        #: value (appending to a list stored in the session) are not seen:
+        #: set this to ``True`` yourself after such a change.
+        self.modified = False
+
+
+class _NullSession(Session):
+    """The session of an application without a :attr:`Flask.secret_key`:
+    it can be read (it is always empty) but any change is an error, since
+    nothing could be signed."""
+
+    def _fail(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "The session is unavailable because the application has no"
+            " secret_key. Set app.secret_key to a long random value."
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = _fail
+    setdefault = update = __ior__ = _fail
+
+
+class _RequestGlobals:
+    """A plain namespace, one per request, for whatever views want to keep
+    until the request ends (a database connection, the current user)."""
+
+
+class _RequestContext:
+    """Everything that belongs to one request: the application, the
+    request object, the URL adapter, the session and ``g``.
+
+    It is pushed on :data:`_request_ctx_stack` for the duration of a
+    ``with`` block; see :meth:`Flask.request_context`.
+    """
+
+    def __init__(self, app: Flask, environ: dict[str, Any]):
+        self.app = app
+        self.request = app.request_class(environ)
+        self.url_adapter = app.url_map.bind_to_environ(environ)
+        self.g = _RequestGlobals()
+        self.flashes: list[Any] | None = None
+        self._session: Session | None = None
+        self._preserved = False
+
+    @property
+    def session(self) -> Session:
+        """The session, opened on first use: requests that never touch it
+        never parse or verify the cookie."""
+        if self._session is None:
+            self._session = self.app.open_session(self.request)
+        return self._session
+
+    def push(self) -> None:
+        """Bind this context to the current thread, greenlet or task."""
+        # A context kept alive for the debugger after an error is dropped
+        # as soon as the next request arrives, so contexts never pile up.
+        top = _request_ctx_stack.top
+        if top is not None and top._preserved:
+            _request_ctx_stack.pop()
+        _request_ctx_stack.push(self)
+
+    def pop(self) -> None:
+        """Unbind this context again."""
+        _request_ctx_stack.pop()
+
+    def __enter__(self) -> _RequestContext:
+        self.push()
+        return self
+
+    def __exit__(self, exc_type: Any, exc_value: Any, tb: Any) -> None:
+        # In debug mode the context of a request that failed stays bound,
+        # so the interactive debugger can still inspect request and g.
+        if exc_type is not None and self.app.debug:
+            self._preserved = True
+        else:
+            self.pop()
+
+
+#: The stack of active request contexts. Its ``top`` is the context of the
+#: request being handled in this thread, greenlet or task, with ``app``,
+#: ``request``, ``session``, ``g`` and ``url_adapter`` attributes.
+_request_ctx_stack = LocalStack()
+
+_NO_CONTEXT = (
+    "Working outside of a request context: this needs an active request."
+    " Use app.test_request_context() in tests and interactive shells."
+)
+
+
+def _current_context() -> _RequestContext:
+    top = _request_ctx_stack.top
+    if top is None:
+        raise RuntimeError(_NO_CONTEXT)
+    return top
+
+
+def url_for(endpoint: str, **values: Any) -> str:
+    """Build the URL of an endpoint (a view function's name) with the given
+    values for its variable parts. Values the rule does not name are
+    appended as a query string, and the application's mount point
+    (``SCRIPT_NAME``) is prefixed.
+
+    :param endpoint: the endpoint, or ``'static'`` with a ``filename``.
+    :param values: the variable parts of the URL rule.
+    """
+    return _current_context().url_adapter.build(endpoint, values)
+
+
+def flash(message: Any) -> None:
+    """Remember a message in the session so that the next page rendered
+    can show it through :func:`get_flashed_messages`.
+
+    :param message: the message, usually a string.
+    """
+    session["_flashes"] = session.get("_flashes", []) + [message]
+
+
+def get_flashed_messages() -> list[Any]:
+    """Return the flashed messages and remove them from the session. Later
+    calls within the same request return the same messages."""
+    ctx = _current_context()
+    if ctx.flashes is None:
+        session = ctx.session
+        ctx.flashes = session.pop("_flashes") if "_flashes" in session else []
+    return ctx.flashes
+
+
+def render_template(template_name: str, **context: Any) -> str:
+    """Render a template from the application's ``templates`` folder.
+
+    :param template_name: the template's name, such as ``'index.html'``.
+    :param context: variables for the template. They win over the
+        variables that context processors add of the same name.
+    """
+    app = _current_context().app
+    app.update_template_context(context)
+    return app.jinja_env.get_template(template_name).render(context)
+
+
+def render_template_string(source: str, **context: Any) -> str:
+    """Render a template given as a string, with autoescaping on.
+
+    :param source: the template's source code.
+    :param context: variables for the template, as in
+        :func:`render_template`.
+    """
+    app = _current_context().app
+    app.update_template_context(context)
+    return app.jinja_env.from_string(source).render(context)
+
+
+class Flask:
+    """The application: a WSGI application and the registry of its views,
+    URL rules, hooks and templates.
+
+    Create it with the name of the module or package the application lives
+    in; that is where templates, static files and resources are looked up::
+
+        from flask import Flask
+        app = Flask(__name__)
+
+    :param package_name: the application's module or package name, usually
+        ``__name__``.
+    """
+
+    #: The class of request objects. See :class:`Request`.
+    request_class: type[Request] = Request
+
+    #: The class of response objects. See :class:`Response`.
+    response_class: type[Response] = Response
+
+    #: The URL prefix of the static files, served from the ``static``
+    #: folder. Set it to ``None`` (on a subclass, or on the class before
+    #: creating the application) to serve no static files.
+    static_path: str | None = "/static"
+
+    #: The name of the session cookie.
+    session_cookie_name: str = "session"
+
+    #: Options passed as they are to the Jinja2 :class:`~jinja2.Environment`.
+    jinja_options: dict[str, Any] = {"autoescape": True}
+
+    def __init__(self, package_name: str):
+        #: In debug mode unhandled exceptions propagate to the debugger and
+        #: the development server reloads on code changes. Never enable it
+        #: on a production server: the debugger runs arbitrary code.
+        self.debug = False
+        #: The name of the application's module or package. Do not change it.
+        self.package_name = package_name
+        #: The folder the application's module or package lives in.
+        self.root_path = _root_path_of(package_name)
+        #: The key that signs the session cookie. Without one, the session
+        #: can be read (it is empty) but not written.
+        self.secret_key: str | bytes | None = None
+        #: Endpoint names mapped to their view functions.
+        self.view_functions: dict[str, Callable[..., Any]] = {}
+        #: Status codes mapped to the functions that handle them.
+        self.error_handlers: dict[int, Callable[[Exception], Any]] = {}
+        #: Functions called before each request, in this order.
+        self.before_request_funcs: list[Callable[[], Any]] = []
+        #: Functions called with the response after each request, in this
+        #: order; each returns the response to send on.
+        self.after_request_funcs: list[Callable[[Response], Response]] = []
+        #: Functions called without arguments when a template is rendered;
+        #: each returns a dict of extra template variables.
+        self.template_context_processors: list[Callable[[], dict]] = []
+        #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
+        self.url_map = Map()
+        self._serializer: URLSafeSerializer | None = None
+        self._serializer_key: str | bytes | None = None
+        if self.static_path is not None:
+            self.add_url_rule(self.static_path + "/<path:filename>", "static")
+            self.view_functions["static"] = self._send_static_file
+
+    # -- registration ------------------------------------------------------
+
+    def add_url_rule(self, rule: str, endpoint: str, **options: Any) -> None:
+        """Connect a URL rule to an endpoint. Like :meth:`route`, but the
+        view function is not registered: put it in :attr:`view_functions`
+        under the endpoint's name yourself.
+
+        :param rule: the URL rule, such as ``'/user/<username>'``.
+        :param endpoint: the endpoint's name; :meth:`route` uses the name
+            of the view function.
+        :param options: passed on to :class:`werkzeug.routing.Rule`
+            (``methods``, ``strict_slashes``, ``subdomain``, ``defaults``...).
+            Without ``methods`` the rule answers GET; HEAD is always added
+            where GET is.
+        """
+        options.setdefault("methods", ("GET",))
+        self.url_map.add(Rule(rule, endpoint=endpoint, **options))
+
+    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """A decorator that registers a view function for a URL rule::
+
+            @app.route('/post/<int:post_id>')
+            def show_post(post_id):
+                return 'Post %d' % post_id
+
+        Variable parts (``<name>``, or ``<converter:name>`` with the
+        converters ``int``, ``float``, ``path`` and Werkzeug's others) are
+        passed to the view as keyword arguments. A rule that ends in a slash
+        redirects requests without it; a rule without one gives a 404 for
+        requests with it. The endpoint is the function's name.
+
+        :param rule: the URL rule.
+        :param options: as for :meth:`add_url_rule`, most often
+            ``methods=['GET', 'POST']``.
+        """
+
+        def decorator(f: F) -> F:
+            existing = self.view_functions.get(f.__name__)
+            if existing is not None and existing is not f:
+                raise ValueError(
+                    f"The endpoint {f.__name__!r} already belongs to another"
+                    " view function; rename one of the functions."
+                )
+            self.add_url_rule(rule, f.__name__, **options)
+            self.view_functions[f.__name__] = f
+            return f
+
+        return decorator
+
+    def before_request(self, f: F) -> F:
+        """Register a function to call, without arguments, before each
+        request. If it returns something other than ``None``, that value
+        is the response and the view is not called."""
+        self.before_request_funcs.append(f)
+        return f
+
+    def after_request(self, f: F) -> F:
+        """Register a function to call with the response after each
+        request. It must return a response: the same one, changed or not,
+        or a new one."""
+        self.after_request_funcs.append(f)
+        return f
+
+    def context_processor(self, f: F) -> F:
+        """Register a function that returns a dict of variables to add to
+        the context of every rendered template."""
+        self.template_context_processors.append(f)
+        return f
+
+    def errorhandler(self, code: int) -> Callable[[F], F]:
+        """A decorator that registers a function to handle an HTTP error
+        code. It is called with the exception and returns what a view
+        would::
+
+            @app.errorhandler(404)
+            def page_not_found(error):
+                return render_template('page_not_found.html'), 404
+
+        A handler for 500 also receives unhandled exceptions when
+        :attr:`debug` is off.
+
+        :param code: the status code as an integer.
+        """
+
+        def decorator(f: F) -> F:
+            self.error_handlers[code] = f
+            return f
+
+        return decorator
+
+    # -- templates and resources -----------------------------------------
+
+    def create_jinja_loader(self) -> FileSystemLoader:
+        """Return the Jinja2 loader of the application's templates: the
+        ``templates`` folder beside its module, or inside its package.
+        Override it to load templates from elsewhere."""
+        return FileSystemLoader(os.path.join(self.root_path, "templates"))
+
+    @property
+    def jinja_env(self) -> Environment:
+        """The Jinja2 environment, made on first use from
+        :attr:`jinja_options` and :meth:`create_jinja_loader`, with
+        :func:`url_for` and :func:`get_flashed_messages` as globals."""
+        env = self.__dict__.get("_jinja_env")
+        if env is None:
+            env = Environment(loader=self.create_jinja_loader(), **self.jinja_options)
+            env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
+            self._jinja_env = env
+        return env
+
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        """Add ``request``, ``session``, ``g`` and what the context
+        processors return to a template context, in place. Names the
+        context already has are left alone, so a view's own variables win.
+
+        :param context: the template variables.
+        """
+        ctx = _current_context()
+        extra = {"request": ctx.request, "session": ctx.session, "g": ctx.g}
+        for processor in self.template_context_processors:
+            extra.update(processor())
+        for key, value in extra.items():
+            context.setdefault(key, value)
+
+    def open_resource(self, resource: str, mode: str = "r") -> Any:
+        """Open a file of the application's, relative to :attr:`root_path`::
+
+            with app.open_resource('schema.sql') as f:
+                db.executescript(f.read())
+
+        :param resource: the file's path, with forward slashes.
+        :param mode: ``'r'`` (the default) reads UTF-8 text, ``'rb'`` bytes.
+        """
+        path = os.path.join(self.root_path, *resource.split("/"))
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding="utf-8")
+
+    # -- serving -----------------------------------------------------------
+
+    def run(self, host: str = "localhost", port: int = 5000, **options: Any) -> None:
+        """Serve the application on Werkzeug's development server. In debug
+        mode it reloads on code changes and shows the interactive debugger
+        on errors; never use it in production.
+
+        :param host: the interface to listen on; ``'0.0.0.0'`` listens on
+            all of them.
+        :param port: the port to listen on.
+        :param options: passed to :func:`werkzeug.serving.run_simple`;
+            ``debug=True`` sets :attr:`debug`, and ``use_reloader`` and
+            ``use_debugger`` default to it.
+        """
+        # Imported here: only the development server needs it, and a CGI
+        # deployment pays for every import on every request.
+        from werkzeug.serving import run_simple
+
+        if "debug" in options:
+            self.debug = bool(options.pop("debug"))
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        run_simple(host, port, self, **options)
+
+    def test_client(self) -> Any:
+        """Return a :class:`werkzeug.test.Client` for the application, which
+        keeps cookies between requests. See the testing chapter."""
+        from werkzeug.test import Client
+
+        return Client(self, self.response_class, use_cookies=True)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        """Call :meth:`wsgi_app`, so that middleware set on it applies."""
+        return self.wsgi_app(environ, start_response)
+
+    # -- the path of a request ---------------------------------------------
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        """The WSGI application itself. It is a separate method from
+        ``__call__`` so that middleware can wrap it::
+
+            app.wsgi_app = MyMiddleware(app.wsgi_app)
+
+        A request goes through :meth:`request_context`,
+        :meth:`preprocess_request`, :meth:`dispatch_request`,
+        :meth:`make_response` and :meth:`process_response`.
+
+        :param environ: the WSGI environment.
+        :param start_response: the WSGI server's callable that starts the
+            response.
+        """
+        with self.request_context(environ):
+            try:
+                rv = self.preprocess_request()
+            except Exception as e:
+                rv = self._handle_exception(e)
+            if rv is None:
+                rv = self.dispatch_request()
+            try:
+                response = self.process_response(self.make_response(rv))
+            except Exception as e:
+                response = self.make_response(self._handle_exception(e))
+            return response(environ, start_response)
+
+    def request_context(self, environ: dict[str, Any]) -> _RequestContext:
+        """Return the request context of a WSGI environment, which binds
+        :data:`request`, :data:`session` and :data:`g` for the duration of
+        a ``with`` block::
+
+            with app.request_context(environ):
+                do_something_with(request)
+
+        :param environ: a WSGI environment.
+        """
+        return _RequestContext(self, environ)
+
+    def test_request_context(self, *args: Any, **kwargs: Any) -> _RequestContext:
+        """Return a request context for a request made up from the given
+        arguments, which are those of :class:`werkzeug.test.EnvironBuilder`
+        (path, base_url, method, data, headers...)::
+
+            with app.test_request_context('/hello', method='POST'):
+                assert request.method == 'POST'
+        """
+        from werkzeug.test import create_environ
+
+        return self.request_context(create_environ(*args, **kwargs))
+
+    def preprocess_request(self) -> Any:
+        """Call the :meth:`before_request` functions in order. If one returns
+        a value, stop and return it: it becomes the response, as if a view
+        had returned it."""
+        for func in self.before_request_funcs:
+            rv = func()
+            if rv is not None:
+                return rv
+        return None
+
+    def match_request(self) -> tuple[str, dict[str, Any]]:
+        """Match the request's URL against the URL map. Store the endpoint
+        and view arguments on the request and return them; on failure,
+        store the exception on the request and raise it."""
+        req = _current_context().request
+        try:
+            req.endpoint, req.view_args = _current_context().url_adapter.match()
+        except HTTPException as e:
+            req.routing_exception = e
+            raise
+        return req.endpoint, req.view_args
+
+    def dispatch_request(self) -> Any:
+        """Match the URL and call the view. Return what the view returns,
+        or, if it raises, what the matching error handler returns (the
+        HTTP exception itself when there is none). That need not be a
+        response object yet: :meth:`make_response` makes it one."""
+        try:
+            endpoint, values = self.match_request()
+            return self.view_functions[endpoint](**values)
+        except Exception as e:
+            return self._handle_exception(e)
+
+    def _handle_exception(self, e: Exception) -> Any:
+        if isinstance(e, HTTPException):
+            handler = self.error_handlers.get(e.code)
+            return e if handler is None else handler(e)
+        if self.debug:
+            raise e
+        # Production: the traceback goes to the server's error log, never
+        # into the response.
+        environ = _current_context().request.environ
+        traceback.print_exc(file=environ.get("wsgi.errors") or sys.stderr)
+        handler = self.error_handlers.get(500)
+        return InternalServerError() if handler is None else handler(e)
+
+    def make_response(self, rv: Any) -> Response:
+        """Turn the return value of a view into a :attr:`response_class`
+        object. Accepted are:
+
+        - a :attr:`response_class` object, returned as it is;
+        - a ``str`` (sent as UTF-8 HTML) or ``bytes``, the body;
+        - a tuple, the arguments of :attr:`response_class`, such as
+          ``(body, status)`` or ``(body, status, headers)``;
+        - an HTTP exception or any other WSGI application, which is called
+          and its response buffered.
+
+        Anything else, ``None`` included, is a :exc:`TypeError`.
+
+        :param rv: the return value of the view.
+        """
+        if isinstance(rv, self.response_class):
+            return rv
+        if isinstance(rv, (str, bytes)):
+            return self.response_class(rv)
+        if isinstance(rv, tuple):
+            return self.response_class(*rv)
+        environ = _current_context().request.environ
+        if isinstance(rv, HTTPException):
+            return self.response_class.force_type(rv.get_response(environ))
+        if callable(rv):
+            return self.response_class.force_type(rv, environ)
+        endpoint = _current_context().request.endpoint
+        raise TypeError(
+            f"The view function {endpoint!r} returned {type(rv).__name__}"
+            f" ({rv!r:.40}), which is not a response. Return a response"
+            " object, a str, bytes, a tuple or a WSGI application."
+        )
+
+    def process_response(self, response: Response) -> Response:
+        """Pass the response through the :meth:`after_request` functions
+        in order, each of which may replace it, then save the session.
+
+        :param response: a :attr:`response_class` object.
+        :return: the response to send, a :attr:`response_class` object.
+        """
+        for func in self.after_request_funcs:
+            response = func(response)
+        ctx = _current_context()
+        if ctx._session is not None and ctx._session.modified:
+            self.save_session(ctx._session, response)
+        return response
+
+    # -- sessions ----------------------------------------------------------
+
+    def open_session(self, request: Request) -> Session:
+        """Load the session from the request's signed cookie. A missing,
+        tampered or unreadable cookie gives a new, empty session. Without a
+        :attr:`secret_key` the session is empty and cannot be written.
+
+        :param request: a :attr:`request_class` object.
+        """
+        if not self.secret_key:
+            return _NullSession()
+        cookie = request.cookies.get(self.session_cookie_name)
+        if cookie:
+            try:
+                data = self._session_serializer().loads(cookie)
+            except BadData:
+                data = None
+            if isinstance(data, dict):
+                return Session(data, new=False)
+        return Session()
+
+    def save_session(self, session: Session, response: Response) -> None:
+        """Store a changed session in the response's cookie (HttpOnly,
+        SameSite=Lax), or delete the cookie if the session was emptied.
+        :meth:`process_response` calls it only when the session changed.
+
+        :param session: the session to save.
+        :param response: a :attr:`response_class` object.
+        """
+        if session:
+            value = self._session_serializer().dumps(dict(session))
+            response.set_cookie(
+                self.session_cookie_name, value, httponly=True, samesite="Lax"
+            )
+        elif self.session_cookie_name in _current_context().request.cookies:
+            response.delete_cookie(
+                self.session_cookie_name, httponly=True, samesite="Lax"
+            )
+
+    def _session_serializer(self) -> URLSafeSerializer:
+        # Built once per key rather than per request; the key may be set
+        # or changed at any time after the application was created.
+        if self._serializer is None or self._serializer_key != self.secret_key:
+            self._serializer = URLSafeSerializer(
+                self.secret_key,
+                salt="flask.session",
+                serializer=_SessionJSON(),
+                signer_kwargs={"digest_method": hashlib.sha256},
+            )
+            self._serializer_key = self.secret_key
+        return self._serializer
+
+    # -- static files --------------------------------------------------------
+
+    def _send_static_file(self, filename: str) -> Response:
+        # safe_join refuses "..", absolute paths and the like; the realpath
+        # check also refuses symlinks that lead out of the static folder.
+        folder = os.path.join(self.root_path, "static")
+        path = safe_join(folder, filename)
+        if path is None or not os.path.isfile(path):
+            raise NotFound()
+        if not os.path.realpath(path).startswith(os.path.realpath(folder) + os.sep):
+            raise NotFound()
+        return send_file(
+            path, _current_context().request.environ, response_class=self.response_class
+        )
+
+
+def _root_path_of(import_name: str) -> str:
+    """The folder of a loaded module or package, or the working directory
+    for one without a file (an interactive shell)."""
+    module = sys.modules.get(import_name)
+    filename = getattr(module, "__file__", None)
+    if filename is None:
+        return os.getcwd()
+    return os.path.dirname(os.path.abspath(filename))
+
+
+#: The request being handled (see :class:`Request`).
+request: Request = _request_ctx_stack("request", unbound_message=_NO_CONTEXT)
+
+#: The session of the current request (see :class:`Session`).
+session: Session = _request_ctx_stack("session", unbound_message=_NO_CONTEXT)
+
+#: A namespace for data that lives as long as the current request.
+g: Any = _request_ctx_stack("g", unbound_message=_NO_CONTEXT)

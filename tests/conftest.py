@@ -1,0 +1,32 @@
+"""Fixtures shared by the whole test suite, and the guard that makes sure
+the tests exercise this repository's flask.py and nothing else."""
+from pathlib import Path
+
+import pytest
+
+import flask
+
+REPO = Path(__file__).resolve().parent.parent
+
+# This machine's global site-packages may hold an unrelated Flask; a test
+# run against it would prove nothing about ours.
+if Path(flask.__file__).resolve() != REPO / "flask.py":
+    raise pytest.UsageError(
+        f"'import flask' found {flask.__file__}, not {REPO / 'flask.py'}:"
+        " run the tests through 'make test' (the project's .venv)."
+    )
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh application whose templates, static files and resources
+    live in a temporary folder."""
+    app = flask.Flask(__name__)
+    app.root_path = str(tmp_path)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the ``app`` fixture."""
+    return app.test_client()
