@@ -30,3 +30,32 @@ def app(tmp_path):
 def client(app):
     """A test client of the ``app`` fixture."""
     return app.test_client()
+
+
+@pytest.fixture
+def require():
+    """Skip a test whose system dependency (a server binary, a browser) is
+    missing, with the reason printed; fail instead under
+    ``FLASK_TEST_REQUIRE_ALL=1``, as CI sets it.
+
+    Usage: ``require(shutil.which('nginx'), 'nginx is not installed')``.
+    """
+    import os
+
+    def require(available, reason):
+        if not available:
+            if os.environ.get("FLASK_TEST_REQUIRE_ALL") == "1":
+                pytest.fail(f"required under FLASK_TEST_REQUIRE_ALL=1: {reason}")
+            pytest.skip(reason)
+
+    return require
+
+
+@pytest.fixture
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
