@@ -22,6 +22,7 @@ import os
 import sys
 import traceback
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Callable, Iterable, TypeVar
 
 from itsdangerous import BadData, URLSafeSerializer
@@ -147,16 +148,17 @@ class Session(CallbackDict):
     """
 
     def __init__(self, initial: dict[str, Any] | None = None, new: bool = True):
-        def on_update(self: Session) -> None:
-            self.modified = True
-
-        super().__init__(initial, on_update)
+        super().__init__(initial, _mark_modified)
         #: ``True`` if the client sent no valid session cookie.
         self.new = new
         #: ``True`` once the session was changed. Changes inside a mutable
         #: value (appending to a list stored in the session) are not seen:
         #: set this to ``True`` yourself after such a change.
         self.modified = False
+
+
+def _mark_modified(session: Session) -> None:
+    session.modified = True
 
 
 class _NullSession(Session):
@@ -464,16 +466,14 @@ class Flask:
         Override it to load templates from elsewhere."""
         return FileSystemLoader(os.path.join(self.root_path, "templates"))
 
-    @property
+    @cached_property
     def jinja_env(self) -> Environment:
-        """The Jinja2 environment, made on first use from
-        :attr:`jinja_options` and :meth:`create_jinja_loader`, with
-        :func:`url_for` and :func:`get_flashed_messages` as globals."""
-        env = self.__dict__.get("_jinja_env")
-        if env is None:
-            env = Environment(loader=self.create_jinja_loader(), **self.jinja_options)
-            env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
-            self._jinja_env = env
+        """The Jinja2 environment, made on first use (so that a subclass's
+        :meth:`create_jinja_loader` and a changed :attr:`root_path` count)
+        from :attr:`jinja_options`, with :func:`url_for` and
+        :func:`get_flashed_messages` as globals."""
+        env = Environment(loader=self.create_jinja_loader(), **self.jinja_options)
+        env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
         return env
 
     def update_template_context(self, context: dict[str, Any]) -> None:
