@@ -1,0 +1,185 @@
+"""The request object: the attributes the API chapter lists, uploads,
+request bodies and a replaceable request class."""
+import io
+import json
+
+import flask
+
+
+def test_form_holds_posted_fields(app, client):
+    @app.route("/", methods=["POST"])
+    def index():
+        return flask.request.form["name"]
+
+    assert client.post("/", data={"name": "Ada"}).data == b"Ada"
+
+
+def test_missing_form_key_is_400(app, client):
+    @app.route("/", methods=["POST"])
+    def index():
+        return flask.request.form["absent"]
+
+    assert client.post("/", data={"name": "Ada"}).status_code == 400
+
+
+def test_form_keeps_repeated_fields(app, client):
+    @app.route("/", methods=["POST"])
+    def index():
+        return ",".join(flask.request.form.getlist("tag"))
+
+    assert client.post("/", data={"tag": ["a", "b"]}).data == b"a,b"
+
+
+def test_args_holds_the_query_string(app, client):
+    @app.route("/search")
+    def search():
+        return flask.request.args.get("q", "")
+
+    assert client.get("/search?q=flask+micro").data == b"flask micro"
+    assert client.get("/search").data == b""
+
+
+def test_values_combines_form_and_args(app, client):
+    @app.route("/", methods=["POST"])
+    def index():
+        values = flask.request.values
+        return f"{values['a']} {values['b']}"
+
+    assert client.post("/?a=from-url", data={"b": "from-form"}).data == b"from-url from-form"
+
+
+def test_cookies_holds_the_client_cookies(app, client):
+    @app.route("/")
+    def index():
+        return flask.request.cookies.get("flavour", "none")
+
+    client.set_cookie("flavour", "oatmeal")
+    assert client.get("/").data == b"oatmeal"
+
+
+def test_stream_reads_a_json_body(app, client):
+    @app.route("/api", methods=["POST"])
+    def api():
+        body = json.load(flask.request.stream)
+        return str(body["a"] + body["b"])
+
+    response = client.post(
+        "/api", data=json.dumps({"a": 1, "b": 2}), content_type="application/json"
+    )
+    assert response.data == b"3"
+
+
+def test_files_holds_uploaded_file_storage(app, client):
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        f = flask.request.files["the_file"]
+        return f"{type(f).__name__} {f.filename} {f.read().decode()}"
+
+    data = {"the_file": (io.BytesIO(b"file body"), "notes.txt")}
+    response = client.post("/upload", data=data, content_type="multipart/form-data")
+    assert response.data == b"FileStorage notes.txt file body"
+
+
+def test_uploaded_file_save_writes_it_to_disk(app, client, tmp_path):
+    target = tmp_path / "uploaded_file.txt"
+
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        flask.request.files["the_file"].save(str(target))
+        return "saved"
+
+    data = {"the_file": (io.BytesIO(b"\x00binary\xff"), "x.bin")}
+    assert client.post("/upload", data=data).data == b"saved"
+    assert target.read_bytes() == b"\x00binary\xff"
+
+
+def test_uploaded_file_is_not_in_form(app, client):
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        return f"{sorted(flask.request.form)} {sorted(flask.request.files)}"
+
+    data = {"the_file": (io.BytesIO(b"x"), "x.txt"), "title": "t"}
+    assert client.post("/upload", data=data).data == b"['title'] ['the_file']"
+
+
+def test_environ_is_the_wsgi_environment(app, client):
+    @app.route("/")
+    def index():
+        return flask.request.environ["HTTP_X_CUSTOM"]
+
+    assert client.get("/", headers={"X-Custom": "yes"}).data == b"yes"
+
+
+def test_method_is_the_request_method(app, client):
+    @app.route("/", methods=["GET", "PUT"])
+    def index():
+        return flask.request.method
+
+    assert client.put("/").data == b"PUT"
+
+
+def test_url_attributes_as_the_api_chapter_describes(app):
+    with app.test_request_context(
+        "/page.html?x=y", base_url="http://www.example.com/myapplication"
+    ):
+        request = flask.request
+        assert request.path == "/page.html"
+        assert request.script_root == "/myapplication"
+        assert request.url == "http://www.example.com/myapplication/page.html?x=y"
+        assert request.base_url == "http://www.example.com/myapplication/page.html"
+        assert request.url_root == "http://www.example.com/myapplication/"
+
+
+def test_endpoint_and_view_args_are_set_during_the_view(app, client):
+    @app.route("/post/<int:post_id>")
+    def show_post(post_id):
+        return f"{flask.request.endpoint} {flask.request.view_args}"
+
+    assert client.get("/post/3").data == b"show_post {'post_id': 3}"
+
+
+def test_endpoint_is_none_when_nothing_matched(app, client):
+    seen = []
+
+    @app.errorhandler(404)
+    def not_found(error):
+        seen.append((flask.request.endpoint, flask.request.view_args))
+        return "missing", 404
+
+    assert client.get("/nowhere").status_code == 404
+    assert seen == [(None, None)]
+
+
+def test_request_is_an_instance_of_the_request_class(app, client):
+    @app.route("/")
+    def index():
+        return type(flask.request._get_current_object()).__name__
+
+    assert client.get("/").data == b"Request"
+
+
+def test_request_class_subclass_is_used(app, client):
+    class MyRequest(flask.Request):
+        def shout(self):
+            return self.args["word"].upper()
+
+    app.request_class = MyRequest
+
+    @app.route("/")
+    def index():
+        return flask.request.shout()
+
+    assert client.get("/?word=hey").data == b"HEY"
+
+
+def test_malformed_multipart_body_is_not_a_server_error(app, client):
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        return str(len(flask.request.files))
+
+    response = client.post(
+        "/upload",
+        data=b"--boundary\r\ngarbage without headers",
+        content_type="multipart/form-data; boundary=boundary",
+    )
+    assert response.status_code < 500
