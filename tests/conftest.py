@@ -59,3 +59,13 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _drop_leftover_request_contexts():
+    """In debug mode a failed request's context stays bound for the
+    debugger; unbind whatever a test left behind so it cannot leak into
+    the next test."""
+    yield
+    while flask._request_ctx_stack.top is not None:
+        flask._request_ctx_stack.pop()
