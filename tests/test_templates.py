@@ -1,0 +1,220 @@
+"""Templates: the Jinja2 environment, autoescaping, the template context
+and context processors."""
+import subprocess
+import sys
+import textwrap
+
+import jinja2
+import pytest
+
+import flask
+
+
+@pytest.fixture
+def templates(tmp_path):
+    """Write templates into the app fixture's templates folder."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+
+    def write(name, source):
+        (folder / name).write_text(source, encoding="utf-8")
+
+    return write
+
+
+def test_render_template_uses_the_templates_folder(app, client, templates):
+    templates("hello.html", "Hello {{ name }}!")
+
+    @app.route("/<name>")
+    def hello(name):
+        return flask.render_template("hello.html", name=name)
+
+    assert client.get("/Ada").data == b"Hello Ada!"
+
+
+def test_render_template_autoescapes(app, templates):
+    templates("page.html", "{{ value }}")
+    with app.test_request_context():
+        assert flask.render_template("page.html", value="<script>") == "&lt;script&gt;"
+
+
+def test_render_template_string_autoescapes(app):
+    with app.test_request_context():
+        result = flask.render_template_string("{{ value }}", value="<b>&</b>")
+        assert result == "&lt;b&gt;&amp;&lt;/b&gt;"
+
+
+def test_markup_is_not_escaped_again(app):
+    with app.test_request_context():
+        result = flask.render_template_string("{{ value }}", value=flask.Markup("<b>ok</b>"))
+        assert result == "<b>ok</b>"
+
+
+def test_safe_filter_disables_escaping(app):
+    with app.test_request_context():
+        assert flask.render_template_string("{{ v|safe }}", v="<i>x</i>") == "<i>x</i>"
+
+
+def test_missing_template_raises_template_not_found(app):
+    with app.test_request_context():
+        with pytest.raises(jinja2.TemplateNotFound):
+            flask.render_template("absent.html")
+
+
+def test_jinja_env_is_built_once(app):
+    assert app.jinja_env is app.jinja_env
+
+
+def test_jinja_options_are_passed_to_the_environment(app):
+    class MyApp(flask.Flask):
+        jinja_options = dict(flask.Flask.jinja_options, trim_blocks=True)
+
+    my_app = MyApp(__name__)
+    assert my_app.jinja_env.trim_blocks is True
+    assert my_app.jinja_env.autoescape is True
+    assert app.jinja_env.trim_blocks is False
+
+
+def test_jinja_options_can_disable_autoescape():
+    class RawApp(flask.Flask):
+        jinja_options = {"autoescape": False}
+
+    raw_app = RawApp(__name__)
+    with raw_app.test_request_context():
+        assert flask.render_template_string("{{ v }}", v="<b>") == "<b>"
+
+
+def test_create_jinja_loader_can_be_overridden():
+    class DictApp(flask.Flask):
+        def create_jinja_loader(self):
+            return jinja2.DictLoader({"mem.html": "from memory: {{ x }}"})
+
+    dict_app = DictApp(__name__)
+    with dict_app.test_request_context():
+        assert flask.render_template("mem.html", x="<>") == "from memory: &lt;&gt;"
+
+
+def test_default_loader_looks_in_root_path_templates(app, tmp_path):
+    loader = app.create_jinja_loader()
+    assert isinstance(loader, jinja2.FileSystemLoader)
+    assert loader.searchpath == [str(tmp_path / "templates")]
+
+
+def test_template_sees_request(app, client):
+    @app.route("/page")
+    def page():
+        return flask.render_template_string("{{ request.path }} {{ request.args.q }}")
+
+    assert client.get("/page?q=x").data == b"/page x"
+
+
+def test_template_sees_session(app, client):
+    app.secret_key = "key"
+
+    @app.route("/page")
+    def page():
+        flask.session["user"] = "ada"
+        return flask.render_template_string("{{ session.user }}")
+
+    assert client.get("/page").data == b"ada"
+
+
+def test_template_sees_g(app, client):
+    @app.route("/page")
+    def page():
+        flask.g.user = "bob"
+        return flask.render_template_string("{{ g.user }}")
+
+    assert client.get("/page").data == b"bob"
+
+
+def test_template_sees_url_for(app, client):
+    @app.route("/user/<name>")
+    def profile(name):
+        return flask.render_template_string("{{ url_for('profile', name='x y') }}")
+
+    assert client.get("/user/a").data == b"/user/x%20y"
+
+
+def test_template_sees_get_flashed_messages(app, client):
+    app.secret_key = "key"
+
+    @app.route("/page")
+    def page():
+        flask.flash("saved")
+        return flask.render_template_string("{{ get_flashed_messages() }}")
+
+    assert client.get("/page").data == b"[&#39;saved&#39;]"
+
+
+def test_context_processor_adds_variables(app):
+    @app.context_processor
+    def add_user():
+        return {"user": "ada"}
+
+    with app.test_request_context():
+        assert flask.render_template_string("{{ user }}") == "ada"
+
+
+def test_context_processors_are_in_template_context_processors(app):
+    def processor():
+        return {}
+
+    assert app.context_processor(processor) is processor
+    assert app.template_context_processors == [processor]
+
+
+def test_explicit_arguments_win_over_context_processors(app):
+    @app.context_processor
+    def add_user():
+        return {"user": "from processor"}
+
+    with app.test_request_context():
+        assert flask.render_template_string("{{ user }}", user="explicit") == "explicit"
+
+
+def test_explicit_arguments_win_over_request(app):
+    with app.test_request_context("/real"):
+        assert flask.render_template_string("{{ request }}", request="mine") == "mine"
+
+
+def test_update_template_context_fills_a_dict_in_place(app):
+    with app.test_request_context("/x"):
+        context = {"mine": 1}
+        assert app.update_template_context(context) is None
+        assert context["mine"] == 1
+        assert context["request"] is flask.request._get_current_object()
+        assert context["session"] is flask.session._get_current_object()
+        assert context["g"] is flask.g._get_current_object()
+
+
+def test_render_template_outside_a_request_raises(app):
+    with pytest.raises(RuntimeError, match="request context"):
+        flask.render_template_string("x")
+
+
+def test_app_run_as_a_script_finds_templates_beside_it(tmp_path):
+    app_dir = tmp_path / "scriptapp"
+    (app_dir / "templates").mkdir(parents=True)
+    (app_dir / "templates" / "hello.html").write_text("Hello {{ name }} from a script")
+    (app_dir / "hello.py").write_text(textwrap.dedent(
+        """
+        from flask import Flask, render_template
+        app = Flask(__name__)
+
+        @app.route('/')
+        def index():
+            return render_template('hello.html', name='<World>')
+
+        if __name__ == '__main__':
+            print(app.test_client().get('/').get_data(as_text=True))
+        """
+    ))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, str(app_dir / "hello.py")],
+        cwd=elsewhere, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Hello &lt;World&gt; from a script"
