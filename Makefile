@@ -8,7 +8,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APP ?= hello
+APP ?= minitwit
 
 .PHONY: run test venv clean
 
@@ -20,8 +20,11 @@ $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
 	touch $@
 
 run: venv
-	@echo "Serving examples/$(APP): open http://127.0.0.1:5000/ in your browser (Ctrl-C stops it)"
-	cd examples && ../$(BIN)/python $(APP).py
+	@# flaskr and minitwit live in their own folder (examples/APP/APP.py) and
+	@# create their database there on the first start; hello is examples/hello.py.
+	@if [ -d examples/$(APP) ]; then dir=examples/$(APP); else dir=examples; fi; \
+	echo "Serving $$dir/$(APP).py: point your browser to http://127.0.0.1:5000/ (Ctrl-C stops it)"; \
+	cd $$dir && exec "$(CURDIR)/$(BIN)/python" $(APP).py
 
 test: venv
 	$(BIN)/python -m pytest --cov=flask --cov-branch --cov-report=term-missing --cov-fail-under=100

@@ -107,5 +107,6 @@ if __name__ == '__main__':
     # on the first request with "no such table".
     if not os.path.exists(DATABASE):
         init_db()
+        print(f'Created the database {DATABASE}')
     print('Flaskr: point your browser to http://127.0.0.1:5000/')
     app.run(host='127.0.0.1')

@@ -1,0 +1,325 @@
+"""MiniTwit: a small Twitter clone on Flask and SQLite.
+
+People register, log in, post short messages and follow each other. The
+home page shows your own messages and those of the people you follow; the
+public timeline shows everyone's.
+
+Run it from this folder with ``python minitwit.py``. The database is
+``minitwit.db`` beside this file unless ``MINITWIT_DATABASE`` names another
+path; it is created on the first start.
+"""
+import os
+import re
+import sqlite3
+import time
+from contextlib import closing
+from datetime import datetime, timezone
+from hashlib import md5
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from flask import Flask, request, session, g, redirect, url_for, \
+    abort, render_template, flash
+
+# configuration
+DATABASE = os.environ.get(
+    'MINITWIT_DATABASE',
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), 'minitwit.db'))
+PER_PAGE = 30
+DEBUG = True
+SECRET_KEY = 'development key'
+
+# A username becomes a URL (/<username>), so it is limited to characters
+# that need no quoting, and may not be the name of another page.
+USERNAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,29}\Z')
+RESERVED_USERNAMES = {'public', 'login', 'logout', 'register',
+                      'add_message', 'static'}
+# Deliberately loose: something, an @, something, no spaces.
+EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+\Z')
+# Far beyond any real timeline, and small enough for SQLite's integers.
+MAX_PAGE = 1000000
+
+# create the application
+app = Flask(__name__)
+app.secret_key = SECRET_KEY
+app.debug = DEBUG
+
+
+def connect_db():
+    """Open a connection to the configured database. Rows come back as
+    :class:`sqlite3.Row`, readable by column name."""
+    # DATABASE is looked up at call time, so that tests can point it at a
+    # temporary file after importing this module.
+    db = sqlite3.connect(DATABASE)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def init_db():
+    """Create the tables, dropping any that exist (their rows are lost)."""
+    with closing(connect_db()) as db:
+        with app.open_resource('schema.sql') as f:
+            db.cursor().executescript(f.read())
+        db.commit()
+
+
+def query_db(query, args=(), one=False):
+    """Run a query on the request's connection with bound parameters and
+    return the rows (or only the first one, or None, when ``one``)."""
+    rows = g.db.execute(query, args).fetchall()
+    if one:
+        return rows[0] if rows else None
+    return rows
+
+
+def get_user_id(username):
+    """Return the id of the user called ``username``, or None."""
+    row = query_db('select user_id from user where username = ?',
+                   [username], one=True)
+    return row['user_id'] if row else None
+
+
+def format_datetime(timestamp):
+    """Template filter: a message's time (seconds since the epoch) as a
+    readable UTC date."""
+    moment = datetime.fromtimestamp(timestamp, timezone.utc)
+    return moment.strftime('%Y-%m-%d @ %H:%M UTC')
+
+
+def gravatar_url(email, size=80):
+    """Template filter: the Gravatar image URL of an email address. Gravatar
+    identifies addresses by the MD5 of their trimmed, lower-case form."""
+    digest = md5(email.strip().lower().encode('utf-8')).hexdigest()
+    return f'https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}'
+
+
+app.jinja_env.filters['datetimeformat'] = format_datetime
+app.jinja_env.filters['gravatar'] = gravatar_url
+
+
+@app.before_request
+def before_request():
+    """Open the request's database connection and load the logged-in user
+    into ``g.user`` (None when nobody is logged in)."""
+    g.db = connect_db()
+    g.user = None
+    if 'user_id' in session:
+        g.user = query_db('select * from user where user_id = ?',
+                          [session['user_id']], one=True)
+
+
+@app.after_request
+def after_request(response):
+    """Close the request's database connection."""
+    g.db.close()
+    return response
+
+
+def requested_page():
+    """The page number of the query string (``?page=2``), 1 when absent.
+    Anything that is not a page number is a 404."""
+    try:
+        page = int(request.args.get('page', '1'))
+    except ValueError:
+        abort(404)
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    return page
+
+
+def render_timeline(query, args, **context):
+    """Render ``timeline.html`` with one page of the messages ``query``
+    selects, newest first, and links to the neighbouring pages.
+
+    ``query`` selects messages joined with their authors and must leave
+    the ``order by`` and ``limit`` to this function.
+    """
+    page = requested_page()
+    # One row more than a page tells whether older messages exist.
+    rows = query_db(
+        query + ' order by message.pub_date desc, message.message_id desc'
+                ' limit ? offset ?',
+        list(args) + [PER_PAGE + 1, (page - 1) * PER_PAGE])
+    link_values = dict(request.view_args or {})
+    older_url = newer_url = None
+    if len(rows) > PER_PAGE:
+        older_url = url_for(request.endpoint, page=page + 1, **link_values)
+    if page > 1:
+        newer_url = url_for(request.endpoint, page=page - 1, **link_values)
+    return render_template('timeline.html', messages=rows[:PER_PAGE],
+                           older_url=older_url, newer_url=newer_url,
+                           **context)
+
+
+@app.route('/')
+def timeline():
+    """The logged-in user's timeline: their own messages and those of the
+    users they follow. Anonymous visitors see the public timeline."""
+    if g.user is None:
+        return redirect(url_for('public_timeline'))
+    return render_timeline(
+        '''select message.*, user.* from message
+           join user on user.user_id = message.author_id
+           where user.user_id = ?
+              or user.user_id in (select whom_id from follower
+                                  where who_id = ?)''',
+        [g.user['user_id'], g.user['user_id']],
+        kind='home')
+
+
+@app.route('/public')
+def public_timeline():
+    """Everyone's messages."""
+    return render_timeline(
+        '''select message.*, user.* from message
+           join user on user.user_id = message.author_id''',
+        [], kind='public')
+
+
+@app.route('/<username>')
+def user_timeline(username):
+    """One user's messages, with a button to follow or unfollow them."""
+    profile_user = query_db('select * from user where username = ?',
+                            [username], one=True)
+    if profile_user is None:
+        abort(404)
+    followed = False
+    if g.user is not None:
+        followed = query_db(
+            'select 1 from follower where who_id = ? and whom_id = ?',
+            [g.user['user_id'], profile_user['user_id']],
+            one=True) is not None
+    return render_timeline(
+        '''select message.*, user.* from message
+           join user on user.user_id = message.author_id
+           where user.user_id = ?''',
+        [profile_user['user_id']],
+        kind='user', profile_user=profile_user, followed=followed)
+
+
+@app.route('/<username>/follow', methods=['POST'])
+def follow_user(username):
+    """Make the logged-in user follow ``username``."""
+    if g.user is None:
+        abort(401)
+    whom_id = get_user_id(username)
+    if whom_id is None:
+        abort(404)
+    if whom_id == g.user['user_id']:
+        flash('You cannot follow yourself')
+    else:
+        # "or ignore": following twice keeps a single row.
+        g.db.execute('insert or ignore into follower (who_id, whom_id)'
+                     ' values (?, ?)', [g.user['user_id'], whom_id])
+        g.db.commit()
+        flash(f'You are now following {username}')
+    return redirect(url_for('user_timeline', username=username))
+
+
+@app.route('/<username>/unfollow', methods=['POST'])
+def unfollow_user(username):
+    """Make the logged-in user stop following ``username``."""
+    if g.user is None:
+        abort(401)
+    whom_id = get_user_id(username)
+    if whom_id is None:
+        abort(404)
+    g.db.execute('delete from follower where who_id = ? and whom_id = ?',
+                 [g.user['user_id'], whom_id])
+    g.db.commit()
+    flash(f'You are no longer following {username}')
+    return redirect(url_for('user_timeline', username=username))
+
+
+@app.route('/add_message', methods=['POST'])
+def add_message():
+    """Post a message as the logged-in user."""
+    if g.user is None:
+        abort(401)
+    text = request.form['text'].strip()
+    if not text:
+        flash('Your message was empty')
+    else:
+        g.db.execute('insert into message (author_id, text, pub_date)'
+                     ' values (?, ?, ?)',
+                     [g.user['user_id'], text, int(time.time())])
+        g.db.commit()
+        flash('Your message was recorded')
+    return redirect(url_for('timeline'))
+
+
+@app.route('/login', methods=['GET', 'POST'])
+def login():
+    """Show the login form and log the user in."""
+    if g.user is not None:
+        return redirect(url_for('timeline'))
+    error = None
+    if request.method == 'POST':
+        user = query_db('select * from user where username = ?',
+                        [request.form['username']], one=True)
+        if user is None:
+            error = 'Invalid username'
+        elif not check_password_hash(user['pw_hash'],
+                                     request.form['password']):
+            error = 'Invalid password'
+        else:
+            session['user_id'] = user['user_id']
+            flash('You were logged in')
+            return redirect(url_for('timeline'))
+    return render_template('login.html', error=error)
+
+
+def registration_error(form):
+    """The first problem with a registration form, or None if it is valid."""
+    username = form['username']
+    if not username:
+        return 'You have to enter a username'
+    if not USERNAME_RE.match(username) or username in RESERVED_USERNAMES:
+        return ('You have to choose a username of up to 30 letters, digits,'
+                ' ".", "_" or "-" (not the name of a page)')
+    if not EMAIL_RE.match(form['email']):
+        return 'You have to enter a valid email address'
+    if not form['password']:
+        return 'You have to enter a password'
+    if form['password'] != form['password2']:
+        return 'The two passwords do not match'
+    if get_user_id(username) is not None:
+        return 'The username is already taken'
+    return None
+
+
+@app.route('/register', methods=['GET', 'POST'])
+def register():
+    """Show the registration form and create the account."""
+    if g.user is not None:
+        return redirect(url_for('timeline'))
+    error = None
+    if request.method == 'POST':
+        error = registration_error(request.form)
+        if error is None:
+            g.db.execute('insert into user (username, email, pw_hash)'
+                         ' values (?, ?, ?)',
+                         [request.form['username'], request.form['email'],
+                          generate_password_hash(request.form['password'])])
+            g.db.commit()
+            flash('You were successfully registered and can log in now')
+            return redirect(url_for('login'))
+    return render_template('register.html', error=error)
+
+
+@app.route('/logout')
+def logout():
+    """Log the user out."""
+    session.pop('user_id', None)
+    flash('You were logged out')
+    return redirect(url_for('public_timeline'))
+
+
+if __name__ == '__main__':
+    # A fresh checkout has no database yet: create it rather than fail
+    # on the first request with "no such table".
+    if not os.path.exists(DATABASE):
+        init_db()
+        print(f'Created the database {DATABASE}')
+    print('MiniTwit: point your browser to http://127.0.0.1:5000/')
+    app.run(host='127.0.0.1')

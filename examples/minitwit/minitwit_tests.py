@@ -1,0 +1,299 @@
+"""MiniTwit's test suite: registration, logging in and out, posting, and
+the timelines before and after following someone.
+
+Run it from this folder with ``python minitwit_tests.py``, or from the
+repository root with ``pytest examples/minitwit``. Every test gets its own
+temporary database, removed afterwards.
+"""
+import os
+import sqlite3
+import tempfile
+import unittest
+from hashlib import md5
+
+import minitwit
+
+
+class MiniTwitTestCase(unittest.TestCase):
+
+    def setUp(self):
+        """Point minitwit at a fresh, empty database and open a client."""
+        self.db_fd, self.db_path = tempfile.mkstemp(suffix='.db')
+        self.saved_database = minitwit.DATABASE
+        minitwit.DATABASE = self.db_path
+        minitwit.init_db()
+        self.app = minitwit.app.test_client()
+
+    def tearDown(self):
+        """Remove the temporary database and restore the configured path."""
+        minitwit.DATABASE = self.saved_database
+        os.close(self.db_fd)
+        os.unlink(self.db_path)
+
+    # helpers
+
+    def register(self, username, password, password2=None, email=None):
+        """Post the registration form; by default the second password
+        repeats the first and the email is made from the username."""
+        if password2 is None:
+            password2 = password
+        if email is None:
+            email = username + '@example.com'
+        return self.app.post('/register', data={
+            'username': username,
+            'password': password,
+            'password2': password2,
+            'email': email,
+        }, follow_redirects=True)
+
+    def login(self, username, password):
+        return self.app.post('/login', data={
+            'username': username,
+            'password': password,
+        }, follow_redirects=True)
+
+    def register_and_login(self, username, password):
+        self.register(username, password)
+        return self.login(username, password)
+
+    def logout(self):
+        return self.app.get('/logout', follow_redirects=True)
+
+    def add_message(self, text):
+        return self.app.post('/add_message', data={'text': text},
+                             follow_redirects=True)
+
+    def page(self, path):
+        """The text of the page at ``path``, following redirects."""
+        return self.app.get(path, follow_redirects=True).text
+
+    # registration
+
+    def test_register(self):
+        rv = self.register('user1', 'default')
+        self.assertIn('You were successfully registered and can log in now',
+                      rv.text)
+
+    def test_register_stores_a_password_hash(self):
+        self.register('user1', 'secret-word')
+        with sqlite3.connect(self.db_path) as db:
+            (pw_hash,) = db.execute('select pw_hash from user').fetchone()
+        self.assertNotIn('secret-word', pw_hash)
+
+    def test_register_rejects_a_taken_username(self):
+        self.register('user1', 'default')
+        rv = self.register('user1', 'other')
+        self.assertIn('The username is already taken', rv.text)
+
+    def test_register_requires_a_username(self):
+        rv = self.register('', 'default', email='x@example.com')
+        self.assertIn('You have to enter a username', rv.text)
+
+    def test_register_rejects_a_username_that_is_no_url_part(self):
+        rv = self.register('meh/meh', 'default', email='x@example.com')
+        self.assertIn('You have to choose a username', rv.text)
+
+    def test_register_rejects_the_name_of_a_page(self):
+        rv = self.register('public', 'default')
+        self.assertIn('You have to choose a username', rv.text)
+
+    def test_register_requires_a_password(self):
+        rv = self.register('meh', '')
+        self.assertIn('You have to enter a password', rv.text)
+
+    def test_register_rejects_mismatched_passwords(self):
+        rv = self.register('meh', 'x', 'y')
+        self.assertIn('The two passwords do not match', rv.text)
+
+    def test_register_requires_a_valid_email(self):
+        rv = self.register('meh', 'foo', email='broken')
+        self.assertIn('You have to enter a valid email address', rv.text)
+
+    def test_register_with_a_missing_field_is_bad_request(self):
+        rv = self.app.post('/register', data={'username': 'meh'})
+        self.assertEqual(rv.status_code, 400)
+
+    def test_register_keeps_the_form_filled_after_an_error(self):
+        rv = self.register('meh', 'x', 'y', email='meh@example.com')
+        self.assertIn('value="meh@example.com"', rv.text)
+
+    # logging in and out
+
+    def test_login(self):
+        rv = self.register_and_login('user1', 'default')
+        self.assertIn('You were logged in', rv.text)
+        self.assertIn('log out [user1]', rv.text)
+
+    def test_login_rejects_an_unknown_username(self):
+        rv = self.login('user2', 'wrongpassword')
+        self.assertIn('Invalid username', rv.text)
+
+    def test_login_rejects_a_wrong_password(self):
+        self.register('user1', 'default')
+        rv = self.login('user1', 'wrongpassword')
+        self.assertIn('Invalid password', rv.text)
+        self.assertNotIn('You were logged in', rv.text)
+
+    def test_logout(self):
+        self.register_and_login('user1', 'default')
+        rv = self.logout()
+        self.assertIn('You were logged out', rv.text)
+        self.assertNotIn('log out [user1]', rv.text)
+
+    # posting
+
+    def test_message_recording(self):
+        self.register_and_login('foo', 'default')
+        rv = self.add_message('test message 1')
+        self.assertIn('Your message was recorded', rv.text)
+        self.assertIn('test message 1', rv.text)
+
+    def test_message_text_is_escaped(self):
+        self.register_and_login('foo', 'default')
+        rv = self.add_message('<test message 2>')
+        self.assertIn('&lt;test message 2&gt;', rv.text)
+        self.assertNotIn('<test message 2>', rv.text)
+
+    def test_empty_message_is_not_recorded(self):
+        self.register_and_login('foo', 'default')
+        rv = self.add_message('   ')
+        self.assertIn('Your message was empty', rv.text)
+        self.assertIn('There are no messages here so far', rv.text)
+
+    def test_add_message_needs_login(self):
+        rv = self.app.post('/add_message', data={'text': 'anonymous'})
+        self.assertEqual(rv.status_code, 401)
+        self.assertNotIn('anonymous', self.page('/public'))
+
+    def test_message_shows_the_authors_avatar(self):
+        self.register('foo', 'default', email='Foo@Example.com')
+        self.login('foo', 'default')
+        rv = self.add_message('hello')
+        digest = md5(b'foo@example.com').hexdigest()
+        self.assertIn('https://www.gravatar.com/avatar/' + digest, rv.text)
+
+    def test_message_shows_its_date(self):
+        self.register_and_login('foo', 'default')
+        with sqlite3.connect(self.db_path) as db:
+            # 2010-04-15 12:00 UTC, the month Flask 0.1 came out.
+            db.execute('insert into message (author_id, text, pub_date)'
+                       ' values (1, ?, ?)', ['dated', 1271332800])
+        self.assertIn('2010-04-15 @ 12:00 UTC', self.page('/'))
+
+    # timelines
+
+    def test_anonymous_home_redirects_to_public_timeline(self):
+        rv = self.app.get('/')
+        self.assertEqual(rv.status_code, 302)
+        self.assertTrue(rv.headers['Location'].endswith('/public'))
+
+    def test_timelines(self):
+        self.register_and_login('foo', 'default')
+        self.add_message('the message by foo')
+        self.logout()
+        self.register_and_login('bar', 'default')
+        self.add_message('the message by bar')
+        rv = self.app.get('/public')
+        self.assertIn('the message by foo', rv.text)
+        self.assertIn('the message by bar', rv.text)
+
+        # bar's timeline should just show bar's message
+        rv = self.app.get('/')
+        self.assertNotIn('the message by foo', rv.text)
+        self.assertIn('the message by bar', rv.text)
+
+        # now let's follow foo
+        rv = self.app.post('/foo/follow', follow_redirects=True)
+        self.assertIn('You are now following foo', rv.text)
+        self.assertIn('You are following this user', rv.text)
+
+        # we should now see foo's message
+        rv = self.app.get('/')
+        self.assertIn('the message by foo', rv.text)
+        self.assertIn('the message by bar', rv.text)
+
+        # but on the user's page we only want the user's message
+        rv = self.app.get('/bar')
+        self.assertNotIn('the message by foo', rv.text)
+        self.assertIn('the message by bar', rv.text)
+        rv = self.app.get('/foo')
+        self.assertIn('the message by foo', rv.text)
+        self.assertNotIn('the message by bar', rv.text)
+
+        # now unfollow and check if that worked
+        rv = self.app.post('/foo/unfollow', follow_redirects=True)
+        self.assertIn('You are no longer following foo', rv.text)
+        self.assertIn('You are not following this user yet', rv.text)
+        rv = self.app.get('/')
+        self.assertNotIn('the message by foo', rv.text)
+        self.assertIn('the message by bar', rv.text)
+
+    def test_timeline_shows_newest_first(self):
+        self.register_and_login('foo', 'default')
+        self.add_message('older one')
+        text = self.add_message('newer one').text
+        self.assertLess(text.index('newer one'), text.index('older one'))
+
+    def test_following_twice_keeps_one_follow(self):
+        self.register('foo', 'default')
+        self.register_and_login('bar', 'default')
+        self.app.post('/foo/follow')
+        self.app.post('/foo/follow')
+        self.app.post('/foo/unfollow')
+        self.assertIn('You are not following this user yet',
+                      self.page('/foo'))
+
+    def test_cannot_follow_yourself(self):
+        self.register_and_login('foo', 'default')
+        rv = self.app.post('/foo/follow', follow_redirects=True)
+        self.assertIn('You cannot follow yourself', rv.text)
+        self.assertIn('This is you!', rv.text)
+
+    def test_follow_needs_login(self):
+        self.register('foo', 'default')
+        self.assertEqual(self.app.post('/foo/follow').status_code, 401)
+
+    def test_unfollow_needs_login(self):
+        self.register('foo', 'default')
+        self.assertEqual(self.app.post('/foo/unfollow').status_code, 401)
+
+    def test_follow_unknown_user_is_not_found(self):
+        self.register_and_login('foo', 'default')
+        self.assertEqual(self.app.post('/nobody/follow').status_code, 404)
+
+    def test_unfollow_unknown_user_is_not_found(self):
+        self.register_and_login('foo', 'default')
+        self.assertEqual(self.app.post('/nobody/unfollow').status_code, 404)
+
+    def test_unknown_user_timeline_is_not_found(self):
+        self.assertEqual(self.app.get('/nobody').status_code, 404)
+
+    def test_timeline_is_paged_at_30(self):
+        self.register_and_login('foo', 'default')
+        for number in range(31):
+            self.add_message(f'message number {number}.')
+        first = self.page('/')
+        self.assertEqual(first.count('message number'), 30)
+        self.assertNotIn('message number 0.', first)
+        self.assertIn('href="/?page=2"', first)
+        second = self.page('/?page=2')
+        self.assertEqual(second.count('message number'), 1)
+        self.assertIn('message number 0.', second)
+        self.assertNotIn('older messages', second)
+        self.assertIn('href="/?page=1"', second)
+
+    def test_user_timeline_page_links_keep_the_username(self):
+        self.register_and_login('foo', 'default')
+        for number in range(31):
+            self.add_message(f'message number {number}.')
+        self.assertIn('href="/foo?page=2"', self.page('/foo'))
+
+    def test_bad_page_number_is_not_found(self):
+        for page in ('0', '-1', 'two', '99999999999999999999999'):
+            with self.subTest(page=page):
+                rv = self.app.get('/public?page=' + page)
+                self.assertEqual(rv.status_code, 404)
+
+
+if __name__ == '__main__':
+    unittest.main()
