@@ -1,0 +1,158 @@
+"""Static files served from the static folder beside the application."""
+import os
+
+import pytest
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BuildError
+
+import flask
+
+
+@pytest.fixture
+def static(tmp_path):
+    """The app fixture's static folder with a style sheet in it, and a
+    secret file right outside of it."""
+    folder = tmp_path / "static"
+    folder.mkdir()
+    (folder / "style.css").write_text("body { color: red }")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "app.js").write_text("let x = 1;")
+    (tmp_path / "secret.txt").write_text("do not serve")
+    return folder
+
+
+def test_static_file_is_served(client, static):
+    response = client.get("/static/style.css")
+    assert response.status_code == 200
+    assert response.data == b"body { color: red }"
+    assert response.mimetype == "text/css"
+
+
+def test_static_file_in_a_subfolder_is_served(client, static):
+    assert client.get("/static/sub/app.js").data == b"let x = 1;"
+
+
+def test_static_response_has_etag_and_last_modified(client, static):
+    response = client.get("/static/style.css")
+    assert response.headers["ETag"]
+    assert response.headers["Last-Modified"]
+
+
+def test_matching_etag_gives_304(client, static):
+    etag = client.get("/static/style.css").headers["ETag"]
+    response = client.get("/static/style.css", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.data == b""
+
+
+def test_not_modified_since_gives_304(client, static):
+    last_modified = client.get("/static/style.css").headers["Last-Modified"]
+    response = client.get(
+        "/static/style.css", headers={"If-Modified-Since": last_modified}
+    )
+    assert response.status_code == 304
+
+
+def test_changed_file_is_sent_again(client, static):
+    etag = client.get("/static/style.css").headers["ETag"]
+    (static / "style.css").write_text("body { color: blue; }")
+    os.utime(static / "style.css", (1, 1))
+    response = client.get("/static/style.css", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.data == b"body { color: blue; }"
+
+
+def test_head_gives_headers_without_body(client, static):
+    response = client.head("/static/style.css")
+    assert response.status_code == 200
+    assert response.data == b""
+    assert response.headers["Content-Length"] == str(len("body { color: red }"))
+
+
+def test_missing_static_file_is_404(client, static):
+    assert client.get("/static/absent.css").status_code == 404
+
+
+def test_directory_is_404(client, static):
+    assert client.get("/static/sub").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/sub/../../secret.txt",
+     "/static/%2E%2E/%2E%2E/secret.txt"],
+)
+def test_traversal_in_the_url_is_404(client, static, url):
+    response = client.get(url, follow_redirects=True)
+    assert response.status_code == 404
+    assert b"do not serve" not in response.data
+
+
+@pytest.mark.parametrize("filename", ["../secret.txt", "sub/../../secret.txt"])
+def test_traversal_in_the_filename_is_404(app, static, filename):
+    with app.test_request_context():
+        with pytest.raises(NotFound):
+            app.view_functions["static"](filename=filename)
+
+
+def test_absolute_path_in_the_url_is_404(client, static, tmp_path):
+    url = "/static/" + str(tmp_path / "secret.txt")
+    response = client.get(url, follow_redirects=True)
+    assert response.status_code == 404
+    assert b"do not serve" not in response.data
+
+
+def test_absolute_path_as_filename_is_404(app, static, tmp_path):
+    with app.test_request_context():
+        with pytest.raises(NotFound):
+            app.view_functions["static"](filename=str(tmp_path / "secret.txt"))
+
+
+def test_symlink_out_of_the_static_folder_is_404(client, static, tmp_path):
+    os.symlink(tmp_path / "secret.txt", static / "link.txt")
+    response = client.get("/static/link.txt")
+    assert response.status_code == 404
+    assert b"do not serve" not in response.data
+
+
+def test_symlink_inside_the_static_folder_is_served(client, static):
+    os.symlink(static / "style.css", static / "alias.css")
+    assert client.get("/static/alias.css").data == b"body { color: red }"
+
+
+def test_url_for_static(app):
+    with app.test_request_context():
+        assert flask.url_for("static", filename="style.css") == "/static/style.css"
+
+
+def test_url_for_static_quotes_the_filename(app):
+    with app.test_request_context():
+        assert flask.url_for("static", filename="a b/c.css") == "/static/a%20b/c.css"
+
+
+def test_static_path_none_disables_the_route(tmp_path):
+    class NoStatic(flask.Flask):
+        static_path = None
+
+    app = NoStatic(__name__)
+    app.root_path = str(tmp_path)
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "style.css").write_text("x")
+    assert "static" not in app.view_functions
+    assert app.test_client().get("/static/style.css").status_code == 404
+    with app.test_request_context():
+        with pytest.raises(BuildError):
+            flask.url_for("static", filename="style.css")
+
+
+def test_static_path_can_be_changed(tmp_path):
+    class Assets(flask.Flask):
+        static_path = "/assets"
+
+    app = Assets(__name__)
+    app.root_path = str(tmp_path)
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "style.css").write_text("x")
+    assert app.test_client().get("/assets/style.css").data == b"x"
+    with app.test_request_context():
+        assert flask.url_for("static", filename="style.css") == "/assets/style.css"
