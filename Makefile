@@ -4,13 +4,14 @@
 #   make run            serve an example app on http://127.0.0.1:5000
 #   make run APP=flaskr serve another one (hello, flaskr, minitwit)
 #   make test           run every test, with flask.py's coverage report
+#   make docs           build the HTML documentation into docs/_build/html
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APP ?= minitwit
 
-.PHONY: run test venv clean
+.PHONY: run test venv clean docs
 
 venv: $(VENV)/.installed
 
@@ -28,6 +29,9 @@ run: venv
 
 test: venv
 	$(BIN)/python -m pytest --cov=flask --cov-branch --cov-report=term-missing --cov-fail-under=100
+
+docs: venv
+	$(BIN)/sphinx-build -W --keep-going -n -b html docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .coverage build *.egg-info

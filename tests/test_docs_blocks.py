@@ -1,0 +1,337 @@
+"""Runs the code blocks of the documentation's quickstart and patterns
+chapters, so that a change in flask.py that breaks a documented example
+fails the test suite.
+
+The convention, also noted at the top of both chapters: a comment
+
+    .. example: NAME/PATH
+
+right before a ``.. code-block::`` directive assigns the block to the
+example folder NAME, as the file PATH inside it. Blocks with the same
+NAME/PATH are joined in the order they appear. Each example gets a fresh
+temporary folder holding its files, and the check function of the same
+name below imports the example and drives it with the test client. A
+``pycon`` block (an interactive session the reader types) is run with
+doctest from inside its example folder.
+
+Blocks of ``>>>`` sessions written straight into the text are not handled
+here: Sphinx's doctest builder runs them (tests/test_docs_build.py).
+"""
+import doctest
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+import flask
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+CHAPTERS = ["quickstart.rst", "patterns.rst"]
+
+MARKER = re.compile(r"^\.\. example: (?P<example>[\w-]+)/(?P<path>\S+)\s*$")
+DIRECTIVE = re.compile(r"^\.\. code-block:: (?P<language>\S+)\s*$")
+# Blocks in these languages show shell commands or output: nothing to run.
+NOT_CODE = {"console", "text", "none"}
+
+
+def parse_blocks(chapter):
+    """Return the code blocks of a chapter as dicts with the keys
+    chapter, line, language, example, path (the last two ``None`` for an
+    unmarked block) and code."""
+    lines = (DOCS / chapter).read_text(encoding="utf-8").splitlines()
+    blocks = []
+    marker = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        found_marker = MARKER.match(line)
+        found_block = DIRECTIVE.match(line)
+        if found_marker:
+            marker = found_marker
+        elif found_block:
+            start = i + 1
+            i += 1
+            # Skip the directive's options, then take the indented body.
+            while i < len(lines) and lines[i].strip().startswith(":"):
+                i += 1
+            body = []
+            while i < len(lines) and (not lines[i].strip() or lines[i].startswith("   ")):
+                body.append(lines[i][3:])
+                i += 1
+            blocks.append({
+                "chapter": chapter,
+                "line": start,
+                "language": found_block["language"],
+                "example": marker["example"] if marker else None,
+                "path": marker["path"] if marker else None,
+                "code": "\n".join(body).strip("\n") + "\n",
+            })
+            marker = None
+            continue
+        elif line.strip():
+            # A marker only applies to the directive right after it.
+            marker = None
+        i += 1
+    return blocks
+
+
+ALL_BLOCKS = [block for chapter in CHAPTERS for block in parse_blocks(chapter)]
+
+
+def example_files(example):
+    """The files of one example: {relative path: source}."""
+    files = {}
+    for block in ALL_BLOCKS:
+        if block["example"] == example:
+            files[block["path"]] = files.get(block["path"], "") + block["code"]
+    return files
+
+
+@pytest.fixture
+def materialize(tmp_path, monkeypatch):
+    """Write an example's files into a temporary folder and make its
+    modules importable. Modules of the same name imported earlier (every
+    example has an ``app`` or ``yourapplication``) are set aside for the
+    test and restored afterwards."""
+    set_aside = {}
+
+    def make(example):
+        folder = tmp_path / example
+        for path, code in example_files(example).items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(code, encoding="utf-8")
+        for entry in folder.iterdir():
+            name = entry.stem if entry.suffix == ".py" else entry.name
+            for modname in list(sys.modules):
+                if modname == name or modname.startswith(name + "."):
+                    set_aside[modname] = sys.modules.pop(modname)
+        monkeypatch.syspath_prepend(str(folder))
+        return folder
+
+    yield make
+    for modname, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
+            del sys.modules[modname]
+    sys.modules.update(set_aside)
+
+
+def run_session(folder, filename):
+    """Run the doctest session stored in the example file ``filename``
+    with the example folder as working directory."""
+    path = folder / filename
+    test = doctest.DocTestParser().get_doctest(
+        path.read_text(encoding="utf-8"), {}, filename, str(path), 0
+    )
+    out = io.StringIO()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        runner.run(test, out=out.write)
+    finally:
+        os.chdir(cwd)
+    assert runner.failures == 0, out.getvalue()
+    assert runner.tries > 0
+
+
+def import_app(module_name):
+    """Import an example module and return its application object."""
+    module = __import__(module_name)
+    return module.app
+
+
+# -- the checks, one per example ---------------------------------------------
+
+
+def check_hello(folder):
+    client = import_app("hello").test_client()
+    assert client.get("/").data == b"Hello World!"
+
+
+def check_routing(folder):
+    client = import_app("app").test_client()
+    assert client.get("/").data == b"The front page"
+    assert client.get("/user/ann").data == b"Profile of ann"
+    assert client.get("/post/42").data == b"Post number 42"
+    assert client.get("/post/first").status_code == 404
+    assert client.get("/files/a/b.txt").data == b"File a/b.txt"
+
+
+def check_slashes(folder):
+    client = import_app("app").test_client()
+    rv = client.get("/projects")
+    assert rv.status_code == 308
+    assert rv.headers["Location"].endswith("/projects/")
+    assert client.get("/projects/").data == b"The project list"
+    assert client.get("/about").data == b"About this site"
+    assert client.get("/about/").status_code == 404
+
+
+def check_methods(folder):
+    client = import_app("app").test_client()
+    assert client.get("/login").data == b"Please log in"
+    assert client.post("/login").data == b"Checking your password"
+    assert client.put("/login").status_code == 405
+
+
+def check_templates(folder):
+    client = import_app("app").test_client()
+    assert b"<h1>Hello ann!</h1>" in client.get("/hello/ann").data
+    assert b"Hello, whoever you are!" in client.get("/hello/").data
+    escaped = client.get("/hello/<script>").data
+    assert b"&lt;script&gt;" in escaped and b"<script>" not in escaped
+
+
+def check_request(folder):
+    client = import_app("app").test_client()
+    good = {"username": "admin", "password": "secret"}
+    assert client.post("/login", data=good).data == b"Welcome, admin"
+    bad = {"username": "admin", "password": "guess"}
+    assert client.post("/login", data=bad).status_code == 403
+    assert client.post("/login", data={"username": "admin"}).status_code == 400
+    assert client.get("/login").data == b"Send the login form here"
+    assert client.get("/search?q=flask").data == b"You searched for 'flask'"
+    assert client.get("/search").data == b"You searched for ''"
+
+
+def check_uploads(folder):
+    app = import_app("app")
+    (folder / "uploads").mkdir()
+    client = app.test_client()
+    assert b"multipart/form-data" in client.get("/upload").data
+    data = {"the_file": (io.BytesIO(b"file contents"), "../../evil name.txt")}
+    rv = client.post("/upload", data=data, content_type="multipart/form-data")
+    assert rv.data == b"Saved as evil_name.txt"
+    assert (folder / "uploads" / "evil_name.txt").read_bytes() == b"file contents"
+
+
+def check_cookies(folder):
+    client = import_app("app").test_client()
+    assert client.get("/").data == b"Hello stranger"
+    client.get("/remember/ann")
+    assert client.get("/").data == b"Hello ann"
+
+
+def check_errors(folder):
+    client = import_app("app").test_client()
+    rv = client.get("/")
+    assert rv.status_code == 302
+    assert rv.headers["Location"].endswith("/login")
+    assert client.get("/login").status_code == 401
+    rv = client.get("/nowhere")
+    assert rv.status_code == 404
+    assert b"There is no page at /nowhere." in rv.data
+
+
+def check_sessions(folder):
+    client = import_app("app").test_client()
+    assert client.get("/").data == b"You are not logged in"
+    assert b"<form" in client.get("/login").data
+    rv = client.post("/login", data={"username": "<b>ann</b>"})
+    assert rv.status_code == 302
+    assert client.get("/").data == b"Logged in as &lt;b&gt;ann&lt;/b&gt;"
+    client.get("/logout")
+    assert client.get("/").data == b"You are not logged in"
+
+
+def check_packaged(folder):
+    client = import_app("yourapplication").test_client()
+    assert client.get("/").data == b"Hello World!"
+    # The start script imports the same application and does not serve
+    # anything when imported.
+    assert __import__("runserver").app is sys.modules["yourapplication"].app
+
+
+def check_sqlite(folder):
+    run_session(folder, "session.txt")
+    app = import_app("app")
+    import sqlite3
+
+    with sqlite3.connect(folder / "app.db") as db:
+        db.execute("insert into users (username) values ('ann')")
+        db.execute("insert into users (username) values ('bob')")
+    db.close()
+    client = app.test_client()
+    assert client.get("/users").data == b"ann has the id 1\nbob has the id 2"
+    assert client.get("/user/bob").data == b"bob has the id 2"
+    assert client.get("/user/nobody").status_code == 404
+    assert client.get("/user/x' or '1'='1").status_code == 404
+
+
+def check_sqla(folder):
+    run_session(folder, "session.txt")
+    app = import_app("yourapplication")
+    from yourapplication.database import db_session, engine
+
+    try:
+        assert app.test_client().get("/users").data == b"admin"
+    finally:
+        db_session.remove()
+        engine.dispose()
+
+
+def check_inheritance(folder):
+    app = flask.Flask("inheritance_check")
+    app.root_path = str(folder)
+    with app.test_request_context():
+        page = flask.render_template("index.html")
+    assert "<title>Index - My Webpage</title>" in page
+    assert 'href="/static/style.css"' in page
+    assert ".important { color: #336699; }" in page
+    assert "<h1>Index</h1>" in page
+    assert "&copy; Copyright 2010" in page
+
+
+def check_flashing(folder):
+    client = import_app("app").test_client()
+    assert b"class=flashes" not in client.get("/").data
+    rv = client.post("/login", data={"username": "admin", "password": "no"})
+    assert b"Invalid credentials" in rv.data
+    rv = client.post(
+        "/login", data={"username": "admin", "password": "secret"}, follow_redirects=True
+    )
+    assert b"<li>You were successfully logged in</li>" in rv.data
+    # Shown once: the next page has no message.
+    assert b"successfully logged in" not in client.get("/").data
+
+
+CHECKS = {
+    name[len("check_"):]: function
+    for name, function in globals().items()
+    if name.startswith("check_")
+}
+
+
+# -- the tests ----------------------------------------------------------------
+
+
+def test_chapters_have_code_blocks():
+    for chapter in CHAPTERS:
+        assert any(block["chapter"] == chapter for block in ALL_BLOCKS), chapter
+
+
+@pytest.mark.parametrize(
+    "block",
+    [block for block in ALL_BLOCKS if block["language"] not in NOT_CODE],
+    ids=lambda block: f"{block['chapter']}:{block['line']}",
+)
+def test_every_code_block_belongs_to_an_example(block):
+    assert block["example"] is not None, (
+        f"{block['chapter']} line {block['line']}: a {block['language']} block"
+        " without an '.. example: NAME/PATH' comment is never run"
+    )
+
+
+def test_every_example_has_a_check():
+    examples = {block["example"] for block in ALL_BLOCKS if block["example"]}
+    assert examples == set(CHECKS)
+
+
+@pytest.mark.parametrize("example", sorted(CHECKS))
+def test_documented_example_runs(example, materialize):
+    folder = materialize(example)
+    CHECKS[example](folder)
