@@ -5,13 +5,15 @@
 #   make run APP=flaskr serve another one (hello, flaskr, minitwit)
 #   make test           run every test, with flask.py's coverage report
 #   make docs           build the HTML documentation into docs/_build/html
+#   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
+#   make bench QUICK=1  the same, in under a minute
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APP ?= minitwit
 
-.PHONY: run test venv clean docs
+.PHONY: run test venv clean docs bench
 
 venv: $(VENV)/.installed
 
@@ -35,3 +37,8 @@ docs: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .coverage build *.egg-info
+
+# Each framework gets its own virtualenv under benchmarks/.venvs/ (made by
+# bench.py from benchmarks/requirements/); the report goes to benchmarks/results/.
+bench:
+	$(PYTHON) benchmarks/bench.py $(if $(QUICK),--quick)
