@@ -24,6 +24,7 @@ import traceback
 from datetime import datetime
 from functools import cached_property
 from typing import Any, Callable, Iterable, TypeVar
+from urllib.parse import parse_qsl
 
 from itsdangerous import BadData, URLSafeSerializer
 from jinja2 import Environment, FileSystemLoader
@@ -65,6 +66,16 @@ class Request(_WerkzeugRequest):
     #: The HTTP exception raised by URL matching (a 404, 405 or a
     #: redirect), or ``None`` if the URL matched.
     routing_exception: HTTPException | None = None
+
+    @cached_property
+    def args(self) -> Any:
+        """The parsed query string, as Werkzeug's ``args``, except that raw
+        bytes which are not UTF-8 (a client may send them unencoded) stay
+        percent-encoded, like encoded ones do, instead of raising an error
+        that would turn a malformed URL into a 500."""
+        query = self.query_string.decode("utf-8", "werkzeug.url_quote")
+        pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
+        return self.parameter_storage_class(pairs)
 
 
 class Response(_WerkzeugResponse):
@@ -555,7 +566,13 @@ class Flask:
         :param start_response: the WSGI server's callable that starts the
             response.
         """
-        with self.request_context(environ):
+        try:
+            ctx = self.request_context(environ)
+        except HTTPException as e:
+            # A request too malformed to have a context (an invalid Host
+            # header) gets its 4xx here instead of a 500 from the server.
+            return e(environ, start_response)
+        with ctx:
             try:
                 rv = self.preprocess_request()
             except Exception as e:
