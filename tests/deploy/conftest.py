@@ -1,0 +1,441 @@
+"""Fixtures that run yourapplication (``tests/deploy/yourapplication``) on
+real servers: each starts the server on 127.0.0.1 on a free port, waits
+(bounded) until it answers, and stops it by its PID when the tests that
+use it are done, whether they passed or not.
+
+The servers run from the files in ``tests/deploy/configs/``, which the
+documentation shows as they are. Their placeholders are filled in here:
+
+``@PORT@``    the TCP port on 127.0.0.1 the server listens on
+``@APPDIR@``  the folder holding the yourapplication package
+``@CONFDIR@`` the folder holding the filled-in copies of the files
+``@RUNDIR@``  a scratch folder for pid files, logs, sockets, temp files
+``@SOCKET@``  the FastCGI server's Unix socket
+``@PYTHON@``  a Python interpreter that has Flask installed
+``@VENV@``    the virtual environment of mod_wsgi's daemon process
+``@DEBUG@``   ``True`` or ``False``, the development server's debug mode
+
+Everything goes to one temporary folder that other users can read:
+Apache's and nginx's workers run as www-data and cannot enter pytest's
+own (private) temporary folders.
+
+A server whose program is missing skips its tests with the reason, or
+fails them under ``FLASK_TEST_REQUIRE_ALL=1`` (the ``require`` fixture).
+"""
+import importlib.metadata
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+DEPLOY = Path(__file__).resolve().parent
+REPO = DEPLOY.parent.parent
+CONFIGS = DEPLOY / "configs"
+
+#: The Python running the tests: it has Flask (this repository's) and the
+#: PyPI servers installed.
+PYTHON = sys.executable
+VENV_BIN = Path(sys.executable).parent
+
+#: How long a server may take to answer its first request.
+START_TIMEOUT = 30
+#: How long a server may take to stop before it is killed.
+STOP_TIMEOUT = 10
+
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+#: Debian's mod_wsgi embeds this Python, whatever python3 is first on PATH.
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def find_program(name):
+    """The path of a system program, also looking in the sbin folders that
+    are not on every user's PATH (Debian puts apache2 and nginx there)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+
+
+def pick_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_dir(path):
+    """Create a folder that the web servers' users can enter and read."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
+    return path
+
+
+def fill_config(name, dest, **values):
+    """Copy ``configs/<name>`` into the folder ``dest`` with its
+    ``@PLACEHOLDERS@`` replaced by ``values`` (keys in lower case), keep it
+    executable if it was, and return the new file's path."""
+    source = CONFIGS / name
+    text = source.read_text()
+    for key, value in values.items():
+        text = text.replace(f"@{key.upper()}@", str(value))
+    left = re.findall(r"@[A-Z_]+@", text)
+    assert not left, f"{name}: no value given for {sorted(set(left))}"
+    target = Path(dest) / name
+    target.write_text(text)
+    target.chmod(0o755 if os.access(source, os.X_OK) else 0o644)
+    return target
+
+
+class Server:
+    """A server process started by the tests.
+
+    ``url`` is where the application is mounted (no trailing slash),
+    ``pid`` the server's process id. The process runs in a session of its
+    own, so that its workers can be stopped with it.
+    """
+
+    def __init__(self, name, command, url, rundir, cwd=None, env=None):
+        self.name = name
+        self.url = url
+        self.rundir = Path(rundir)
+        self.log_path = self.rundir / f"{name}.log"
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [str(part) for part in command],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.pid = self.process.pid
+
+    def log(self):
+        """The server's console output, and the error logs it wrote to its
+        run folder, to explain a failure."""
+        parts = []
+        for path in sorted(self.rundir.glob("*.log")):
+            text = path.read_text(errors="replace")[-4000:]
+            parts.append(f"--- {path.name} ---\n{text}")
+        return "\n".join(parts)
+
+    def wait_ready(self, path="/", timeout=START_TIMEOUT):
+        """Wait until the server answers a GET of ``path`` (any status
+        counts: it is up), or fail with its log after ``timeout`` seconds
+        or as soon as it exits."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"{self.name} exited with status {self.process.returncode}"
+                    f" before serving:\n{self.log()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5):
+                    return
+            except urllib.error.HTTPError:
+                return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"{self.name} did not answer within {timeout}s:\n{self.log()}")
+            time.sleep(0.1)
+
+    def stop(self):
+        """Stop the server by its PID: SIGTERM, then SIGKILL if it is still
+        running after STOP_TIMEOUT seconds; then kill whatever of its
+        process group (its own workers) outlived it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._log.close()
+
+
+def python_env(appdir):
+    """The environment of a Python server: yourapplication importable, and
+    the test Python's scripts (gunicorn, waitress-serve) first on PATH."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(appdir)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def serve(name, command, rundir, prefix="", ready_path="/", cwd=None, env=None, port=None):
+    """Start a server, wait until it is ready, and return it."""
+    url = f"http://127.0.0.1:{port}{prefix}"
+    server = Server(name, command, url, rundir, cwd=cwd, env=env)
+    try:
+        server.wait_ready(ready_path)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+# -- the shared folder ---------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site_dir():
+    """A temporary folder every user can read, holding a copy of
+    yourapplication in ``app/``; removed after the run."""
+    root = make_dir(tempfile.mkdtemp(prefix="flask-deploy-"))
+    app_dir = make_dir(root / "app")
+    shutil.copytree(
+        DEPLOY / "yourapplication",
+        app_dir / "yourapplication",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app_dir(site_dir):
+    """The folder holding the yourapplication package (``@APPDIR@``)."""
+    return site_dir / "app"
+
+
+@pytest.fixture(scope="module")
+def run_dir(site_dir, request):
+    """A fresh scratch folder for one test module's servers."""
+    path = Path(tempfile.mkdtemp(prefix=request.module.__name__ + "-", dir=site_dir))
+    path.chmod(0o755)
+    return path
+
+
+# -- servers from PyPI, run by the test Python -----------------------------
+
+
+def _python_server(name, script, run_dir, app_dir, **values):
+    port = pick_port()
+    conf = make_dir(run_dir / name)
+    path = fill_config(script, conf, port=port, **values)
+    return serve(name, [PYTHON, path], conf, env=python_env(app_dir), cwd=app_dir, port=port)
+
+
+@pytest.fixture(scope="module")
+def devserver(run_dir, app_dir):
+    """yourapplication on the development server, debug off."""
+    server = _python_server("devserver", "devserver.py", run_dir, app_dir, debug=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def devserver_debug(run_dir, app_dir):
+    """yourapplication on the development server with ``debug=True``; the
+    debugger's PIN is ``server.pin``."""
+    port = pick_port()
+    conf = make_dir(run_dir / "devserver-debug")
+    path = fill_config("devserver.py", conf, port=port, debug=True)
+    env = python_env(app_dir)
+    # With the reloader off Werkzeug prints no PIN; setting one is how the
+    # test (like a developer) knows it.
+    env["WERKZEUG_DEBUG_PIN"] = "246-813-579"
+    server = serve("devserver-debug", [PYTHON, path], conf, env=env, cwd=app_dir, port=port)
+    server.pin = env["WERKZEUG_DEBUG_PIN"]
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def gunicorn(run_dir, app_dir):
+    """yourapplication on gunicorn with two sync workers."""
+    port = pick_port()
+    conf = make_dir(run_dir / "gunicorn")
+    path = fill_config("gunicorn.conf.py", conf, port=port, appdir=app_dir, rundir=conf)
+    command = [VENV_BIN / "gunicorn", "--config", path, "yourapplication:app"]
+    server = serve("gunicorn", command, conf, env=python_env(app_dir), cwd=app_dir, port=port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def waitress(run_dir, app_dir):
+    """yourapplication on waitress (waitress-serve)."""
+    port = pick_port()
+    conf = make_dir(run_dir / "waitress")
+    path = fill_config("waitress-serve.sh", conf, port=port, appdir=app_dir)
+    # The script ends in exec, so the shell's PID becomes waitress's.
+    server = serve("waitress", ["/bin/sh", path], conf, env=python_env(app_dir), port=port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def tornado(run_dir, app_dir):
+    """yourapplication in Tornado's WSGIContainer."""
+    server = _python_server("tornado", "tornado_server.py", run_dir, app_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def gevent(run_dir, app_dir):
+    """yourapplication on gevent.pywsgi's WSGIServer."""
+    server = _python_server("gevent", "gevent_server.py", run_dir, app_dir)
+    yield server
+    server.stop()
+
+
+# -- system web servers ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _fastcgi_nginx(run_dir, app_dir, request):
+    """flup's FastCGI server behind nginx; the module parametrizes the mount
+    point through ``fastcgi_mount``."""
+    mount = request.param
+    name = "fastcgi-root" if mount == "" else "fastcgi-prefix"
+    conf = make_dir(run_dir / name)
+    socket_path = conf / "yourapplication.sock"
+    fcgi = fill_config("yourapplication.fcgi", conf, socket=socket_path)
+    flup = Server("flup", [PYTHON, fcgi], "", conf, cwd=app_dir, env=python_env(app_dir))
+    try:
+        # flup must be listening before nginx passes it requests.
+        deadline = time.monotonic() + START_TIMEOUT
+        while not socket_path.exists():
+            if flup.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"flup's socket did not appear:\n{flup.log()}")
+            time.sleep(0.05)
+        port = pick_port()
+        config_name = "nginx-fastcgi.conf" if mount == "" else "nginx-fastcgi-prefix.conf"
+        nginx_conf = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
+        nginx = serve(
+            "nginx",
+            [find_program("nginx"), "-c", nginx_conf, "-e", "stderr"],
+            conf,
+            prefix=mount,
+            ready_path="/",
+            port=port,
+        )
+    except BaseException:
+        flup.stop()
+        raise
+    nginx.fastcgi_pid = flup.pid
+    yield nginx
+    nginx.stop()
+    flup.stop()
+    # flup leaves its socket behind; a restart would fail to bind it.
+    socket_path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def fastcgi(require, request):
+    """nginx in front of flup's FastCGI server, at the mount point the test
+    is parametrized with (``""`` or ``"/yourapplication"``)."""
+    require(find_program("nginx"), "nginx is not installed (Debian package nginx)")
+    return request.getfixturevalue("_fastcgi_nginx")
+
+
+@pytest.fixture(scope="module")
+def _cgi_lighttpd(run_dir, app_dir):
+    conf = make_dir(run_dir / "cgi")
+    make_dir(conf / "htdocs")
+    fill_config("yourapplication.cgi", conf, python=PYTHON, appdir=app_dir)
+    port = pick_port()
+    lighttpd_conf = fill_config("lighttpd-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
+    server = serve(
+        "lighttpd",
+        [find_program("lighttpd"), "-D", "-f", lighttpd_conf],
+        conf,
+        prefix="/yourapplication",
+        port=port,
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cgi(require, request):
+    """lighttpd running yourapplication.cgi under /yourapplication."""
+    require(find_program("lighttpd"), "lighttpd is not installed (Debian package lighttpd)")
+    return request.getfixturevalue("_cgi_lighttpd")
+
+
+@pytest.fixture(scope="session")
+def mod_wsgi_venv(site_dir):
+    """A virtual environment for mod_wsgi's daemon process: made with the
+    Python mod_wsgi embeds, holding Flask's dependencies (the versions the
+    tests run with, from PyPI) and this repository's flask.py. Built once
+    per test run."""
+    started = time.monotonic()
+    venv = site_dir / "venv"
+    subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
+    query = "import sys, sysconfig; print(sysconfig.get_paths()['purelib']); print('%d.%d' % sys.version_info[:2])"
+    out = subprocess.run(
+        [venv / "bin" / "python", "-c", query], check=True, capture_output=True, text=True, timeout=60
+    ).stdout.split()
+    site_packages, version = out[0], out[1]
+    pins = [
+        f"{name}=={importlib.metadata.version(name)}"
+        for name in ("Werkzeug", "Jinja2", "itsdangerous", "MarkupSafe")
+    ]
+    # Debian's Python may have no pip: the test Python's pip installs
+    # wheels for the venv's Python version into its site-packages.
+    subprocess.run(
+        [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--target", site_packages, "--python-version", version, "--only-binary=:all:", *pins],
+        check=True,
+        timeout=300,
+    )
+    shutil.copy(REPO / "flask.py", site_packages)
+    for path in [venv, *venv.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else path.stat().st_mode | 0o444)
+    print(f"mod_wsgi venv ({SYSTEM_PYTHON}, Python {version}) built in"
+          f" {time.monotonic() - started:.1f}s")
+    return venv
+
+
+@pytest.fixture(scope="module")
+def _mod_wsgi_apache(run_dir, app_dir, mod_wsgi_venv):
+    conf = make_dir(run_dir / "mod_wsgi")
+    fill_config("yourapplication.wsgi", conf)
+    port = pick_port()
+    apache_conf = fill_config(
+        "apache-mod_wsgi.conf",
+        conf,
+        port=port,
+        rundir=conf,
+        confdir=conf,
+        appdir=app_dir,
+        venv=mod_wsgi_venv,
+    )
+    server = serve(
+        "apache2", [find_program("apache2"), "-f", apache_conf, "-DFOREGROUND"], conf, port=port
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mod_wsgi(require, request):
+    """Apache with mod_wsgi serving yourapplication.wsgi in a daemon
+    process group."""
+    require(find_program("apache2"), "Apache is not installed (Debian package apache2)")
+    require(
+        (APACHE_MODULES / "mod_wsgi.so").exists(),
+        "mod_wsgi is not installed (Debian package libapache2-mod-wsgi-py3)",
+    )
+    require(os.path.exists(SYSTEM_PYTHON), f"{SYSTEM_PYTHON}, mod_wsgi's Python, is missing")
+    return request.getfixturevalue("_mod_wsgi_apache")
