@@ -183,3 +183,13 @@ def test_malformed_multipart_body_is_not_a_server_error(app, client):
         content_type="multipart/form-data; boundary=boundary",
     )
     assert response.status_code < 500
+
+
+def test_invalid_host_header_is_400(app, client):
+    @app.route("/")
+    def index():
+        return "index"
+
+    # No URL can hold a host label over 63 characters.
+    response = client.get("/", headers={"Host": "x" * 300})
+    assert response.status_code == 400

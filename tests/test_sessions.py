@@ -294,3 +294,10 @@ def test_open_and_save_session_can_be_called_directly(app):
     cookie_value = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     with app.test_request_context(headers={"Cookie": f"session={cookie_value}"}):
         assert app.open_session(flask.request)["k"] == "v"
+
+
+def test_session_with_several_keys_round_trips(client):
+    client.get("/set/user/ada")
+    client.get("/set/theme/dark")
+    assert client.get("/get/user").data == b"ada"
+    assert client.get("/get/theme").data == b"dark"
