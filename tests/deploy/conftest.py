@@ -301,11 +301,17 @@ def gevent(run_dir, app_dir):
 # -- system web servers ------------------------------------------------------
 
 
+@pytest.fixture(scope="module", params=["", "/yourapplication"], ids=["root", "prefix"])
+def fastcgi_mount(request):
+    """Where nginx mounts the FastCGI application: at the root, or under
+    /yourapplication. Each FastCGI test runs with both."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def _fastcgi_nginx(run_dir, app_dir, request):
-    """flup's FastCGI server behind nginx; the module parametrizes the mount
-    point through ``fastcgi_mount``."""
-    mount = request.param
+def _fastcgi_nginx(run_dir, app_dir, fastcgi_mount):
+    """flup's FastCGI server behind nginx, at ``fastcgi_mount``."""
+    mount = fastcgi_mount
     name = "fastcgi-root" if mount == "" else "fastcgi-prefix"
     conf = make_dir(run_dir / name)
     socket_path = conf / "yourapplication.sock"
@@ -341,9 +347,8 @@ def _fastcgi_nginx(run_dir, app_dir, request):
 
 
 @pytest.fixture
-def fastcgi(require, request):
-    """nginx in front of flup's FastCGI server, at the mount point the test
-    is parametrized with (``""`` or ``"/yourapplication"``)."""
+def fastcgi(require, request, fastcgi_mount):
+    """nginx in front of flup's FastCGI server, at each mount point."""
     require(find_program("nginx"), "nginx is not installed (Debian package nginx)")
     return request.getfixturevalue("_fastcgi_nginx")
 
