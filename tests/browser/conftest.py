@@ -1,0 +1,207 @@
+"""Fixtures of the browser tests: Debian's headless Chromium driven by
+Selenium, and the example applications served by a real HTTP server on
+127.0.0.1 with a temporary database.
+
+Each test keeps a screenshot of every step in
+``tests/browser/artifacts/<test name>/`` (ignored by git), to look at when
+a test fails or to see what the pages look like.
+"""
+import importlib
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = '/usr/bin/chromium'
+CHROMEDRIVER = '/usr/bin/chromedriver'
+EXAMPLES = Path(__file__).resolve().parents[2] / 'examples'
+ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
+
+# Upper bound, in seconds, of every wait for a page or an element.
+WAIT = 15
+
+# The flags Chromium needs to run headless in a container without a
+# sandbox, a GPU or network access, and without talking to Google.
+CHROMIUM_FLAGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+    '--window-size=1024,900',
+    # Only our server is reachable: every other host (Gravatar's avatars)
+    # fails at once instead of waiting for a network that is not there.
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+]
+
+
+class Browser:
+    """A Chromium window on one served application, with the few actions
+    the tests need. Every action waits (at most ``WAIT`` seconds) for its
+    result, so the tests never sleep."""
+
+    def __init__(self, driver, base_url, artifacts):
+        self.driver = driver
+        self.base_url = base_url
+        self.artifacts = artifacts
+        self.shots = 0
+
+    def open(self, path):
+        """Load the page at ``path`` of the served application."""
+        self.driver.get(self.base_url + path)
+
+    def find(self, css):
+        """The first element matching the CSS selector ``css``, waiting
+        for it to appear."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, WAIT).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def find_all(self, css):
+        """Every element matching ``css`` on the current page (no wait)."""
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def click_link(self, text):
+        """Follow the link whose text is ``text`` and wait for the next page."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        link = WebDriverWait(self.driver, WAIT).until(
+            ec.element_to_be_clickable((By.LINK_TEXT, text)))
+        link.click()
+        self.wait_for_next_page(link)
+
+    def submit(self, form_css='form', **fields):
+        """Fill the named fields of a form, submit it and wait for the
+        next page."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        form = self.find(form_css)
+        for name, value in fields.items():
+            field = form.find_element(By.NAME, name)
+            field.clear()
+            field.send_keys(value)
+        form.find_element(By.CSS_SELECTOR, '[type=submit]').click()
+        self.wait_for_next_page(form)
+
+    def wait_for_next_page(self, element):
+        """Wait until ``element``'s page has been replaced by the next one
+        and that one is fully loaded."""
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        wait = WebDriverWait(self.driver, WAIT)
+        wait.until(ec.staleness_of(element))
+        # The old page is gone as soon as the next one starts arriving;
+        # checks that do not wait (find_all, flashes) need all of it.
+        wait.until(lambda driver: driver.execute_script(
+            'return document.readyState') == 'complete')
+
+    def text(self, css='body'):
+        """The visible text of the first element matching ``css``."""
+        return self.find(css).text
+
+    def flashes(self):
+        """The flashed messages shown on the current page."""
+        return [element.text for element in self.find_all('.flash')]
+
+    def screenshot(self, step):
+        """Save a PNG of the page as the next numbered step; return its path."""
+        self.shots += 1
+        path = self.artifacts / f'{self.shots:02d}-{step}.png'
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+@pytest.fixture
+def chromium(require, tmp_path):
+    """A headless Chromium on a fresh profile, driven by Debian's
+    chromedriver; closed after the test."""
+    require(os.path.exists(CHROMIUM), f'{CHROMIUM} is missing'
+            ' (apt-get install chromium)')
+    require(os.path.exists(CHROMEDRIVER), f'{CHROMEDRIVER} is missing'
+            ' (apt-get install chromium-driver)')
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    # A profile of its own, so that no state leaks between tests or from
+    # a Chromium someone runs on this machine.
+    options.add_argument(f'--user-data-dir={tmp_path / "profile"}')
+    service = Service(CHROMEDRIVER, log_output=str(tmp_path / 'chromedriver.log'))
+    driver = webdriver.Chrome(options=options, service=service)
+    try:
+        driver.set_page_load_timeout(WAIT)
+        driver.set_script_timeout(WAIT)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def load_example(name, database, monkeypatch):
+    """Import ``examples/<name>/<name>.py`` with its ``DATABASE`` pointing
+    at ``database``, a new empty database."""
+    monkeypatch.syspath_prepend(str(EXAMPLES / name))
+    module = importlib.import_module(name)
+    # Imported by the examples' own test suites too, in the same process:
+    # make sure it is the example's file and not something else so named.
+    assert Path(module.__file__).resolve() == EXAMPLES / name / f'{name}.py'
+    monkeypatch.setattr(module, 'DATABASE', str(database))
+    module.init_db()
+    return module
+
+
+@pytest.fixture
+def serve(monkeypatch, tmp_path):
+    """Serve an example on a free port of 127.0.0.1 with Werkzeug's
+    threaded server, on a temporary database; return its base URL.
+    The server is shut down after the test."""
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    def serve(name):
+        module = load_example(name, tmp_path / f'{name}.db', monkeypatch)
+        # Port 0: the system picks a free port.
+        server = make_server('127.0.0.1', 0, module.app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f'http://127.0.0.1:{server.server_port}'
+
+    yield serve
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(WAIT)
+
+
+@pytest.fixture
+def browser(chromium, serve, request):
+    """A function that serves the named example and returns a
+    :class:`Browser` on it, with a fresh screenshot folder for the test."""
+    artifacts = ARTIFACTS / request.node.name
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+
+    def open_example(name):
+        return Browser(chromium, serve(name), artifacts)
+
+    return open_example

@@ -1,0 +1,88 @@
+"""MiniTwit (examples/minitwit) in headless Chromium, served by a real
+server."""
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def register(page, username):
+    """Register ``username`` through the form linked from the navigation."""
+    page.click_link('register')
+    page.submit(username=username, email=f'{username}@example.com',
+                password=f'{username}-pw', password2=f'{username}-pw')
+    assert page.flashes() == [
+        'You were successfully registered and can log in now']
+
+
+def log_in(page, username):
+    """Log ``username`` in (registered by :func:`register`)."""
+    page.click_link('log in')
+    page.submit(username=username, password=f'{username}-pw')
+    assert page.flashes() == ['You were logged in']
+
+
+def messages(page):
+    """The texts of the messages listed on the current page."""
+    return [item.text for item in page.find_all('.messages li')]
+
+
+def test_minitwit_register_post_follow_unfollow(browser):
+    page = browser('minitwit')
+
+    page.open('/')
+    assert 'There are no messages here so far' in page.text('.messages')
+    page.screenshot('public-timeline-empty')
+
+    register(page, 'alice')
+    page.screenshot('alice-registered')
+    register(page, 'bob')
+
+    log_in(page, 'alice')
+    page.submit('form.twitbox', text='Hello from alice')
+    assert page.flashes() == ['Your message was recorded']
+    page.screenshot('alice-posted')
+    page.click_link('log out [alice]')
+    assert page.flashes() == ['You were logged out']
+
+    log_in(page, 'bob')
+    page.submit('form.twitbox', text='Hello from bob')
+    [only_bob] = messages(page)
+    assert 'Hello from bob' in only_bob
+    page.screenshot('bob-timeline-before-follow')
+
+    # From the public timeline to alice's page, then follow her.
+    page.click_link('public timeline')
+    assert len(messages(page)) == 2
+    page.click_link('alice')
+    page.submit('.followstatus form')
+    assert page.flashes() == ['You are now following alice']
+    assert 'You are following this user' in page.text('.followstatus')
+    page.screenshot('bob-follows-alice')
+
+    page.click_link('my timeline')
+    newest, oldest = messages(page)
+    assert 'Hello from bob' in newest
+    assert 'Hello from alice' in oldest
+    page.screenshot('bob-timeline-after-follow')
+
+    page.click_link('alice')
+    page.submit('.followstatus form')
+    assert page.flashes() == ['You are no longer following alice']
+    page.screenshot('bob-unfollowed-alice')
+
+    page.click_link('my timeline')
+    [only_bob] = messages(page)
+    assert 'Hello from bob' in only_bob
+    page.screenshot('bob-timeline-after-unfollow')
+
+
+def test_minitwit_registration_error_is_shown(browser):
+    page = browser('minitwit')
+    page.open('/register')
+    page.submit(username='carol', email='carol@example.com',
+                password='one', password2='two')
+    assert 'The two passwords do not match' in page.text('.error')
+    # The form keeps what was typed, except the passwords.
+    assert page.find('#username').get_attribute('value') == 'carol'
+    assert page.find('#password').get_attribute('value') == ''
+    page.screenshot('passwords-mismatch')
