@@ -34,8 +34,9 @@ autodoc_member_order = "bysource"
 
 # The doctest builder runs every ">>>" session of the documentation. Each
 # page's sessions share one namespace; this runs before each of them.
-doctest_global_setup = """
+doctest_global_setup = f"""
 import flask
+REPO_ROOT = {ROOT!r}
 """
 
 # Every reference must resolve (``-n``). The documentation of Werkzeug,
