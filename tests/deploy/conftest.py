@@ -191,6 +191,13 @@ def serve(name, command, rundir, prefix="", ready_path="/", cwd=None, env=None, 
     return server
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every deployment test slow: each needs a real server."""
+    for item in items:
+        if DEPLOY in Path(item.path).parents:
+            item.add_marker(pytest.mark.slow)
+
+
 # -- the shared folder ---------------------------------------------------
 
 
@@ -308,42 +315,85 @@ def fastcgi_mount(request):
     return request.param
 
 
+def _start_flup(conf, app_dir):
+    """Start yourapplication.fcgi (flup) on a Unix socket in ``conf``, wait
+    until the socket exists, and return the server and the socket's path."""
+    socket_path = conf / "yourapplication.sock"
+    # A socket file left by an earlier run would make flup fail to bind.
+    socket_path.unlink(missing_ok=True)
+    fcgi = fill_config("yourapplication.fcgi", conf, socket=socket_path)
+    flup = Server("flup", [PYTHON, fcgi], "", conf, cwd=app_dir, env=python_env(app_dir))
+    deadline = time.monotonic() + START_TIMEOUT
+    while not socket_path.exists():
+        if flup.process.poll() is not None or time.monotonic() > deadline:
+            flup.stop()
+            pytest.fail(f"flup's socket did not appear:\n{flup.log()}")
+        time.sleep(0.05)
+    return flup, socket_path
+
+
+def _stop_flup(flup, socket_path):
+    flup.stop()
+    # flup leaves its socket file behind.
+    socket_path.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="module")
 def _fastcgi_nginx(run_dir, app_dir, fastcgi_mount):
     """flup's FastCGI server behind nginx, at ``fastcgi_mount``."""
-    mount = fastcgi_mount
-    name = "fastcgi-root" if mount == "" else "fastcgi-prefix"
+    name = "fastcgi-root" if fastcgi_mount == "" else "fastcgi-prefix"
     conf = make_dir(run_dir / name)
-    socket_path = conf / "yourapplication.sock"
-    fcgi = fill_config("yourapplication.fcgi", conf, socket=socket_path)
-    flup = Server("flup", [PYTHON, fcgi], "", conf, cwd=app_dir, env=python_env(app_dir))
+    # flup must be listening before nginx passes it requests.
+    flup, socket_path = _start_flup(conf, app_dir)
     try:
-        # flup must be listening before nginx passes it requests.
-        deadline = time.monotonic() + START_TIMEOUT
-        while not socket_path.exists():
-            if flup.process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"flup's socket did not appear:\n{flup.log()}")
-            time.sleep(0.05)
         port = pick_port()
-        config_name = "nginx-fastcgi.conf" if mount == "" else "nginx-fastcgi-prefix.conf"
+        config_name = "nginx-fastcgi.conf" if fastcgi_mount == "" else "nginx-fastcgi-prefix.conf"
         nginx_conf = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
         nginx = serve(
             "nginx",
             [find_program("nginx"), "-c", nginx_conf, "-e", "stderr"],
             conf,
-            prefix=mount,
-            ready_path="/",
+            prefix=fastcgi_mount,
             port=port,
         )
     except BaseException:
-        flup.stop()
+        _stop_flup(flup, socket_path)
         raise
-    nginx.fastcgi_pid = flup.pid
     yield nginx
     nginx.stop()
-    flup.stop()
-    # flup leaves its socket behind; a restart would fail to bind it.
-    socket_path.unlink(missing_ok=True)
+    _stop_flup(flup, socket_path)
+
+
+@pytest.fixture(scope="module")
+def _fastcgi_lighttpd(run_dir, app_dir):
+    conf = make_dir(run_dir / "fastcgi-lighttpd")
+    make_dir(conf / "htdocs")
+    flup, socket_path = _start_flup(conf, app_dir)
+    try:
+        port = pick_port()
+        lighttpd_conf = fill_config(
+            "lighttpd-fastcgi.conf", conf, port=port, rundir=conf, socket=socket_path
+        )
+        lighttpd = serve(
+            "lighttpd",
+            [find_program("lighttpd"), "-D", "-f", lighttpd_conf],
+            conf,
+            prefix="/yourapplication",
+            port=port,
+        )
+    except BaseException:
+        _stop_flup(flup, socket_path)
+        raise
+    yield lighttpd
+    lighttpd.stop()
+    _stop_flup(flup, socket_path)
+
+
+@pytest.fixture
+def fastcgi_lighttpd(require, request):
+    """lighttpd in front of flup's FastCGI server, under /yourapplication."""
+    require(find_program("lighttpd"), "lighttpd is not installed (Debian package lighttpd)")
+    return request.getfixturevalue("_fastcgi_lighttpd")
 
 
 @pytest.fixture
@@ -398,12 +448,15 @@ def mod_wsgi_venv(site_dir):
     ]
     # Debian's Python may have no pip: the test Python's pip installs
     # wheels for the venv's Python version into its site-packages.
-    subprocess.run(
+    pip = subprocess.run(
         [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "--target", site_packages, "--python-version", version, "--only-binary=:all:", *pins],
-        check=True,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
+    if pip.returncode != 0:
+        pytest.fail(f"pip could not fill mod_wsgi's venv:\n{pip.stdout}{pip.stderr}")
     shutil.copy(REPO / "flask.py", site_packages)
     for path in [venv, *venv.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else path.stat().st_mode | 0o444)

@@ -2,8 +2,9 @@
 behind nginx, mounted at the root (configs/nginx-fastcgi.conf) and under
 /yourapplication (configs/nginx-fastcgi-prefix.conf). Under the prefix
 the application sees it as SCRIPT_NAME, so the links url_for builds carry
-it and work when followed. Each test runs with both mount points
-(the fastcgi_mount fixture)."""
+it and work when followed. Each nginx test runs with both mount points
+(the fastcgi_mount fixture). The same FastCGI server is also tested
+behind lighttpd (configs/lighttpd-fastcgi.conf), under /yourapplication."""
 import deploy_checks as checks
 
 
@@ -33,3 +34,31 @@ def test_fastcgi_serves_static_file(fastcgi):
 
 def test_fastcgi_unknown_url_is_404(fastcgi):
     checks.check_not_found(fastcgi.url)
+
+
+def test_fastcgi_lighttpd_serves_page(fastcgi_lighttpd):
+    checks.check_page(fastcgi_lighttpd.url)
+
+
+def test_fastcgi_lighttpd_links_work_at_mount_point(fastcgi_lighttpd):
+    checks.check_links_work(fastcgi_lighttpd.url)
+
+
+def test_fastcgi_lighttpd_passes_post_form(fastcgi_lighttpd):
+    checks.check_post_form(fastcgi_lighttpd.url)
+
+
+def test_fastcgi_lighttpd_redirect_can_be_followed(fastcgi_lighttpd):
+    checks.check_redirect_followed(fastcgi_lighttpd.url)
+
+
+def test_fastcgi_lighttpd_session_survives_requests(fastcgi_lighttpd):
+    checks.check_session(fastcgi_lighttpd.url)
+
+
+def test_fastcgi_lighttpd_serves_static_file(fastcgi_lighttpd):
+    checks.check_static_file(fastcgi_lighttpd.url)
+
+
+def test_fastcgi_lighttpd_unknown_url_is_404(fastcgi_lighttpd):
+    checks.check_not_found(fastcgi_lighttpd.url)
