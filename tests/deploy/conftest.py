@@ -13,7 +13,6 @@ documentation shows as they are. Their placeholders are filled in here:
 ``@SOCKET@``  the FastCGI server's Unix socket
 ``@PYTHON@``  a Python interpreter that has Flask installed
 ``@VENV@``    the virtual environment of mod_wsgi's daemon process
-``@DEBUG@``   ``True`` or ``False``, the development server's debug mode
 
 Everything goes to one temporary folder that other users can read:
 Apache's and nginx's workers run as www-data and cannot enter pytest's
@@ -243,7 +242,7 @@ def _python_server(name, script, run_dir, app_dir, **values):
 @pytest.fixture(scope="module")
 def devserver(run_dir, app_dir):
     """yourapplication on the development server, debug off."""
-    server = _python_server("devserver", "devserver.py", run_dir, app_dir, debug=False)
+    server = _python_server("devserver", "devserver.py", run_dir, app_dir)
     yield server
     server.stop()
 
@@ -254,7 +253,7 @@ def devserver_debug(run_dir, app_dir):
     debugger's PIN is ``server.pin``."""
     port = pick_port()
     conf = make_dir(run_dir / "devserver-debug")
-    path = fill_config("devserver.py", conf, port=port, debug=True)
+    path = fill_config("devserver_debug.py", conf, port=port)
     env = python_env(app_dir)
     # With the reloader off Werkzeug prints no PIN; setting one is how the
     # test (like a developer) knows it.

@@ -1,7 +1,7 @@
-"""yourapplication on Werkzeug's development server, started with app.run()
-by configs/devserver.py: it serves, and what an unhandled exception shows
-depends on debug mode (the interactive debugger, PIN-protected, with
-debug on; a bare 500 page with it off)."""
+"""yourapplication on Werkzeug's development server, started with app.run():
+configs/devserver.py (debug off) serves it and answers an unhandled
+exception with a bare 500 page; configs/devserver_debug.py (debug on)
+shows the interactive debugger instead, whose console needs the PIN."""
 import re
 import urllib.parse
 
