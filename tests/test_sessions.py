@@ -242,8 +242,9 @@ def test_tuple_inside_a_list_round_trips(app):
     assert round_trip(app, [("a", 1), ("b", 2)]) == [("a", 1), ("b", 2)]
 
 
-def test_dict_that_looks_like_a_tag_round_trips(app):
-    value = {" t": ["not", "a", "tuple"]}
+@pytest.mark.parametrize("key", [" t", " b", " m", " d", " di"])
+def test_dict_that_looks_like_a_tag_round_trips(app, key):
+    value = {key: ["not", "a", "tagged", "value"]}
     result = round_trip(app, value)
     assert result == value
     assert type(result) is dict
