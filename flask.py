@@ -23,11 +23,9 @@ import sys
 import traceback
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 from urllib.parse import parse_qsl
 
-from itsdangerous import BadData, URLSafeSerializer
-from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, abort
@@ -37,6 +35,13 @@ from werkzeug.security import safe_join
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
+
+# Jinja2 and itsdangerous are imported where they are first needed (the
+# first template, the first session cookie): a process that serves a
+# single request, as under CGI, only pays for what that request uses.
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeSerializer
+    from jinja2 import Environment, FileSystemLoader
 
 __version__ = "0.1.1"
 
@@ -475,6 +480,8 @@ class Flask:
         """Return the Jinja2 loader of the application's templates: the
         ``templates`` folder beside its module, or inside its package.
         Override it to load templates from elsewhere."""
+        from jinja2 import FileSystemLoader
+
         return FileSystemLoader(os.path.join(self.root_path, "templates"))
 
     @cached_property
@@ -483,6 +490,8 @@ class Flask:
         :meth:`create_jinja_loader` and a changed :attr:`root_path` count)
         from :attr:`jinja_options`, with :func:`url_for` and
         :func:`get_flashed_messages` as globals."""
+        from jinja2 import Environment
+
         env = Environment(loader=self.create_jinja_loader(), **self.jinja_options)
         env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
         return env
@@ -715,6 +724,8 @@ class Flask:
             return _NullSession()
         cookie = request.cookies.get(self.session_cookie_name)
         if cookie:
+            from itsdangerous import BadData
+
             try:
                 data = self._session_serializer().loads(cookie)
             except BadData:
@@ -745,6 +756,8 @@ class Flask:
         # Built once per key rather than per request; the key may be set
         # or changed at any time after the application was created.
         if self._serializer is None or self._serializer_key != self.secret_key:
+            from itsdangerous import URLSafeSerializer
+
             self._serializer = URLSafeSerializer(
                 self.secret_key,
                 salt="flask.session",
