@@ -5,6 +5,7 @@ import asyncio
 import io
 import threading
 
+import gevent
 import pytest
 
 import flask
@@ -145,7 +146,6 @@ def test_threads_with_overlapping_requests_are_isolated(app):
 
 
 def test_greenlets_are_isolated(app):
-    gevent = pytest.importorskip("gevent")
     app.secret_key = "test key"
 
     def worker(name):

@@ -328,7 +328,6 @@ SQLALCHEMY_VIEWS = """
 
 @pytest.fixture
 def sqlalchemy_app(importable):
-    pytest.importorskip("sqlalchemy")
     write(importable, {
         "yourapplication/__init__.py": SQLALCHEMY_APPLICATION,
         "yourapplication/database.py": SQLALCHEMY_DATABASE.format(
