@@ -157,3 +157,25 @@ def check_not_found(url):
     browser = Browser()
     assert browser.request(url + "/no-such-page").status == 404
     assert browser.request(url + "/static/no-such-file.css").status == 404
+
+
+def listening_addresses(port):
+    """The local addresses of the sockets listening on TCP ``port``, read
+    from Linux's /proc/net/tcp and tcp6 (hexadecimal, as the kernel
+    writes them: 127.0.0.1 is 0100007F)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            next(lines)  # the column names
+            for line in lines:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.append(address)
+    return found
+
+
+def check_listens_on_loopback_only(url):
+    """The server listens on 127.0.0.1 and nowhere else."""
+    port = urllib.parse.urlsplit(url).port
+    assert listening_addresses(port) == ["0100007F"]

@@ -30,3 +30,7 @@ def test_cgi_serves_static_file(cgi):
 
 def test_cgi_unknown_url_is_404(cgi):
     checks.check_not_found(cgi.url)
+
+
+def test_cgi_listens_on_loopback_only(cgi):
+    checks.check_listens_on_loopback_only(cgi.url)

@@ -94,3 +94,7 @@ def test_devserver_debugger_console_runs_code_after_pin(devserver_debug):
     assert reply.status == 200
     assert "42000126" in reply.text
     assert "RuntimeError" not in reply.text
+
+
+def test_devserver_listens_on_loopback_only(devserver):
+    checks.check_listens_on_loopback_only(devserver.url)

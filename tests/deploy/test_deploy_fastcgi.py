@@ -62,3 +62,11 @@ def test_fastcgi_lighttpd_serves_static_file(fastcgi_lighttpd):
 
 def test_fastcgi_lighttpd_unknown_url_is_404(fastcgi_lighttpd):
     checks.check_not_found(fastcgi_lighttpd.url)
+
+
+def test_fastcgi_listens_on_loopback_only(fastcgi):
+    checks.check_listens_on_loopback_only(fastcgi.url)
+
+
+def test_fastcgi_lighttpd_listens_on_loopback_only(fastcgi_lighttpd):
+    checks.check_listens_on_loopback_only(fastcgi_lighttpd.url)

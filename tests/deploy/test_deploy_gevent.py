@@ -25,3 +25,7 @@ def test_gevent_serves_static_file(gevent):
 
 def test_gevent_unknown_url_is_404(gevent):
     checks.check_not_found(gevent.url)
+
+
+def test_gevent_listens_on_loopback_only(gevent):
+    checks.check_listens_on_loopback_only(gevent.url)

@@ -64,3 +64,7 @@ def test_gunicorn_session_is_shared_by_both_workers(gunicorn):
     assert worker_b != worker_a, "both requests were served by the same worker"
     # Worker B read the session that worker A signed.
     assert count == 2
+
+
+def test_gunicorn_listens_on_loopback_only(gunicorn):
+    checks.check_listens_on_loopback_only(gunicorn.url)

@@ -53,3 +53,7 @@ def test_mod_wsgi_daemon_runs_as_www_data(mod_wsgi):
         pytest.skip("Apache changes users only when started as root")
     _, pid = checks.visits(checks.Browser().request(mod_wsgi.url + "/counter"))
     assert os.stat(f"/proc/{pid}").st_uid == pwd.getpwnam("www-data").pw_uid
+
+
+def test_mod_wsgi_listens_on_loopback_only(mod_wsgi):
+    checks.check_listens_on_loopback_only(mod_wsgi.url)

@@ -25,3 +25,7 @@ def test_tornado_serves_static_file(tornado):
 
 def test_tornado_unknown_url_is_404(tornado):
     checks.check_not_found(tornado.url)
+
+
+def test_tornado_listens_on_loopback_only(tornado):
+    checks.check_listens_on_loopback_only(tornado.url)

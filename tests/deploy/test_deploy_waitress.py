@@ -25,3 +25,7 @@ def test_waitress_serves_static_file(waitress):
 
 def test_waitress_unknown_url_is_404(waitress):
     checks.check_not_found(waitress.url)
+
+
+def test_waitress_listens_on_loopback_only(waitress):
+    checks.check_listens_on_loopback_only(waitress.url)
