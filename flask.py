@@ -40,7 +40,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 # first template, the first session cookie): a process that serves a
 # single request, as under CGI, only pays for what that request uses.
 if TYPE_CHECKING:
-    from itsdangerous import URLSafeSerializer
+    from itsdangerous import Signer, URLSafeSerializer
     from jinja2 import Environment, FileSystemLoader
 
 __version__ = "0.1.1"
@@ -106,10 +106,12 @@ class _SessionJSON:
     """
 
     def dumps(self, value: Any) -> str:
-        return json.dumps(_tag(value), separators=(",", ":"))
+        return _session_encoder.encode(_tag(value))
 
     def loads(self, data: str | bytes) -> Any:
-        return json.loads(data, object_hook=_untag)
+        if isinstance(data, bytes):
+            data = data.decode("utf-8")
+        return _session_decoder.decode(data)
 
 
 def _tag(value: Any) -> Any:
@@ -153,6 +155,12 @@ def _untag(obj: dict[str, Any]) -> Any:
         if untag is not None:
             return untag(value)
     return obj
+
+
+# One encoder and one decoder serve every session cookie: json.dumps() and
+# json.loads() build a new one on each call that passes options.
+_session_encoder = json.JSONEncoder(separators=(",", ":"))
+_session_decoder = json.JSONDecoder(object_hook=_untag)
 
 
 class Session(CallbackDict):
@@ -380,6 +388,7 @@ class Flask:
         self.url_map = Map()
         self._serializer: URLSafeSerializer | None = None
         self._serializer_key: str | bytes | None = None
+        self._session_signer: Signer | None = None
         if self.static_path is not None:
             self.add_url_rule(self.static_path + "/<path:filename>", "static")
             self.view_functions["static"] = self._send_static_file
@@ -726,8 +735,11 @@ class Flask:
         if cookie:
             from itsdangerous import BadData
 
+            # The serializer's own loads() would build a new signer for
+            # every cookie; this one is made once per key.
+            serializer = self._session_serializer()
             try:
-                data = self._session_serializer().loads(cookie)
+                data = serializer.load_payload(self._session_signer.unsign(cookie))
             except BadData:
                 data = None
             if isinstance(data, dict):
@@ -743,7 +755,8 @@ class Flask:
         :param response: a :attr:`response_class` object.
         """
         if session:
-            value = self._session_serializer().dumps(dict(session))
+            payload = self._session_serializer().dump_payload(dict(session))
+            value = self._session_signer.sign(payload).decode("ascii")
             response.set_cookie(
                 self.session_cookie_name, value, httponly=True, samesite="Lax"
             )
@@ -753,8 +766,9 @@ class Flask:
             )
 
     def _session_serializer(self) -> URLSafeSerializer:
-        # Built once per key rather than per request; the key may be set
-        # or changed at any time after the application was created.
+        # Built once per key rather than per request, together with the
+        # signer that open_session() and save_session() use; the key may be
+        # set or changed at any time after the application was created.
         if self._serializer is None or self._serializer_key != self.secret_key:
             from itsdangerous import URLSafeSerializer
 
@@ -764,6 +778,7 @@ class Flask:
                 serializer=_SessionJSON(),
                 signer_kwargs={"digest_method": hashlib.sha256},
             )
+            self._session_signer = self._serializer.make_signer()
             self._serializer_key = self.secret_key
         return self._serializer
 
