@@ -9,6 +9,8 @@ that the tests see them.
 import html
 import http.cookiejar
 import re
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -179,3 +181,27 @@ def check_listens_on_loopback_only(url):
     """The server listens on 127.0.0.1 and nowhere else."""
     port = urllib.parse.urlsplit(url).port
     assert listening_addresses(port) == ["0100007F"]
+
+
+def check_serves_requests_side_by_side(url):
+    """While one request is still running in the application (/hold,
+    which waits for /release), the server answers another (/release)."""
+    held = {}
+
+    def hold():
+        held["reply"] = Browser().request(url + "/hold")
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        # Ask until /release finds the /hold request waiting (it may not
+        # have reached the application yet); bounded.
+        for _ in range(50):
+            if Browser().request(url + "/release").text == "released 1":
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("/release never found /hold waiting")
+    finally:
+        holder.join(REQUEST_TIMEOUT)
+    assert held["reply"].text == "released"

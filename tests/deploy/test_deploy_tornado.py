@@ -29,3 +29,9 @@ def test_tornado_unknown_url_is_404(tornado):
 
 def test_tornado_listens_on_loopback_only(tornado):
     checks.check_listens_on_loopback_only(tornado.url)
+
+
+def test_tornado_runs_app_beside_event_loop(tornado):
+    # The executor runs the application off the event loop, which stays
+    # free to answer other requests.
+    checks.check_serves_requests_side_by_side(tornado.url)

@@ -4,9 +4,11 @@ deployment chapter of the docs uses.
 
 It has one of everything a server must pass through intact: a rendered
 page, a form sent with POST, a redirect, a session, a static file, a 404
-and a deliberate error.
+and a deliberate error; and a pair of views that show whether the server
+answers one request while another is still running.
 """
 import os
+import threading
 
 from flask import Flask, abort, redirect, render_template, request, session, url_for
 
@@ -54,3 +56,33 @@ def counter():
 def fail():
     """Raises, to show what the server does with an unhandled error."""
     raise RuntimeError("deliberate failure in yourapplication")
+
+
+# The /hold requests now waiting for /release, one event each.
+_holders = []
+_holders_lock = threading.Lock()
+
+
+@app.route("/hold")
+def hold():
+    """Waits, at most 10 seconds, until /release is requested. Only a
+    server that runs requests side by side can answer /release meanwhile."""
+    event = threading.Event()
+    with _holders_lock:
+        _holders.append(event)
+    released = event.wait(10)
+    with _holders_lock:
+        if event in _holders:
+            _holders.remove(event)
+    return "released" if released else "timed out"
+
+
+@app.route("/release")
+def release():
+    """Lets every waiting /hold request finish; says how many there were."""
+    with _holders_lock:
+        waiting = list(_holders)
+        _holders.clear()
+    for event in waiting:
+        event.set()
+    return f"released {len(waiting)}"
