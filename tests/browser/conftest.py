@@ -13,6 +13,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMEDRIVER = '/usr/bin/chromedriver'
@@ -59,25 +65,15 @@ class Browser:
     def find(self, css):
         """The first element matching the CSS selector ``css``, waiting
         for it to appear."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-
         return WebDriverWait(self.driver, WAIT).until(
             ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
     def find_all(self, css):
         """Every element matching ``css`` on the current page (no wait)."""
-        from selenium.webdriver.common.by import By
-
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def click_link(self, text):
         """Follow the link whose text is ``text`` and wait for the next page."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-
         link = WebDriverWait(self.driver, WAIT).until(
             ec.element_to_be_clickable((By.LINK_TEXT, text)))
         link.click()
@@ -86,10 +82,6 @@ class Browser:
     def submit(self, form_css='form', **fields):
         """Fill the named fields of a form, submit it and wait for the
         next page."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-
         form = self.find(form_css)
         for name, value in fields.items():
             field = form.find_element(By.NAME, name)
@@ -101,9 +93,6 @@ class Browser:
     def wait_for_next_page(self, element):
         """Wait until ``element``'s page has been replaced by the next one
         and that one is fully loaded."""
-        from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-
         wait = WebDriverWait(self.driver, WAIT)
         wait.until(ec.staleness_of(element))
         # The old page is gone as soon as the next one starts arriving;
@@ -135,8 +124,6 @@ def chromium(require, tmp_path):
             ' (apt-get install chromium)')
     require(os.path.exists(CHROMEDRIVER), f'{CHROMEDRIVER} is missing'
             ' (apt-get install chromium-driver)')
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -173,7 +160,6 @@ def serve(monkeypatch, tmp_path):
     """Serve an example on a free port of 127.0.0.1 with Werkzeug's
     threaded server, on a temporary database; return its base URL.
     The server is shut down after the test."""
-    from werkzeug.serving import make_server
 
     servers = []
 
