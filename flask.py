@@ -30,11 +30,12 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, abort
 from werkzeug.local import LocalStack
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
+from werkzeug.wsgi import get_host
 
 # Jinja2 and itsdangerous are imported where they are first needed (the
 # first template, the first session cookie): a process that serves a
@@ -205,6 +206,27 @@ class _RequestGlobals:
     until the request ends (a database connection, the current user)."""
 
 
+def _bind_url_map(url_map: Map, request: Request) -> MapAdapter:
+    """Bind the URL map to a request: the adapter that
+    ``url_map.bind_to_environ(request.environ)`` returns, made from what
+    the request object has already decoded instead of decoding the
+    environ a second time (this runs for every request)."""
+    environ = request.environ
+    if url_map.host_matching or "HTTP_UPGRADE" in environ:
+        # Host matching and websocket upgrades need Werkzeug's full
+        # treatment of the Host header and the scheme.
+        return url_map.bind_to_environ(environ)
+    return url_map.bind(
+        get_host(environ),
+        script_name=request.root_path,
+        subdomain="",
+        url_scheme=request.scheme,
+        default_method=request.method,
+        path_info=request.path,
+        query_args=request.query_string.decode("utf-8", "replace"),
+    )
+
+
 class _RequestContext:
     """Everything that belongs to one request: the application, the
     request object, the URL adapter, the session and ``g``.
@@ -216,7 +238,7 @@ class _RequestContext:
     def __init__(self, app: Flask, environ: dict[str, Any]):
         self.app = app
         self.request = app.request_class(environ)
-        self.url_adapter = app.url_map.bind_to_environ(environ)
+        self.url_adapter = _bind_url_map(app.url_map, self.request)
         self.g = _RequestGlobals()
         self.flashes: list[Any] | None = None
         self._session: Session | None = None
