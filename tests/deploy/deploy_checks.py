@@ -161,20 +161,28 @@ def check_not_found(url):
     assert browser.request(url + "/static/no-such-file.css").status == 404
 
 
-def listening_addresses(port):
-    """The local addresses of the sockets listening on TCP ``port``, read
-    from Linux's /proc/net/tcp and tcp6 (hexadecimal, as the kernel
-    writes them: 127.0.0.1 is 0100007F)."""
+def listening_sockets(port):
+    """The sockets listening on TCP ``port``, read from Linux's
+    /proc/net/tcp and tcp6: a list of (local address, accept queue length)
+    pairs. Addresses are hexadecimal, as the kernel writes them (127.0.0.1
+    is 0100007F); the accept queue holds the connections no process has
+    accepted yet."""
     found = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with open(table) as lines:
             next(lines)  # the column names
             for line in lines:
-                local, state = line.split()[1], line.split()[3]
-                address, hex_port = local.split(":")
+                fields = line.split()
+                address, hex_port = fields[1].split(":")
+                state, queues = fields[3], fields[4]
                 if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                    found.append(address)
+                    found.append((address, int(queues.split(":")[1], 16)))
     return found
+
+
+def listening_addresses(port):
+    """The local addresses of the sockets listening on TCP ``port``."""
+    return [address for address, _ in listening_sockets(port)]
 
 
 def check_listens_on_loopback_only(url):

@@ -39,8 +39,12 @@ def _hold_a_worker(url):
     whatever comes next. Returns the open socket."""
     parts = urllib.parse.urlsplit(url)
     idle = socket.create_connection((parts.hostname, parts.port), timeout=10)
-    # Give a free worker time to accept it before the next connection.
-    time.sleep(0.5)
+    # Wait (bounded) until a worker has accepted it: the listening socket's
+    # accept queue is empty again.
+    deadline = time.monotonic() + 10
+    while any(queued for _, queued in checks.listening_sockets(parts.port)):
+        assert time.monotonic() < deadline, "no worker accepted the connection"
+        time.sleep(0.02)
     return idle
 
 
