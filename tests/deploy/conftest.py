@@ -309,8 +309,8 @@ def gevent(run_dir, app_dir):
 
 @pytest.fixture(scope="module", params=["", "/yourapplication"], ids=["root", "prefix"])
 def fastcgi_mount(request):
-    """Where nginx mounts the FastCGI application: at the root, or under
-    /yourapplication. Each FastCGI test runs with both."""
+    """Where nginx or lighttpd mounts the FastCGI application: at the
+    root, or under /yourapplication. Each FastCGI test runs with both."""
     return request.param
 
 
@@ -364,20 +364,23 @@ def _fastcgi_nginx(run_dir, app_dir, fastcgi_mount):
 
 
 @pytest.fixture(scope="module")
-def _fastcgi_lighttpd(run_dir, app_dir):
-    conf = make_dir(run_dir / "fastcgi-lighttpd")
+def _fastcgi_lighttpd(run_dir, app_dir, fastcgi_mount):
+    """flup's FastCGI server behind lighttpd, at ``fastcgi_mount``."""
+    name = "lighttpd-root" if fastcgi_mount == "" else "lighttpd-prefix"
+    conf = make_dir(run_dir / name)
     make_dir(conf / "htdocs")
     flup, socket_path = _start_flup(conf, app_dir)
     try:
         port = pick_port()
-        lighttpd_conf = fill_config(
-            "lighttpd-fastcgi.conf", conf, port=port, rundir=conf, socket=socket_path
+        config_name = (
+            "lighttpd-fastcgi.conf" if fastcgi_mount == "" else "lighttpd-fastcgi-prefix.conf"
         )
+        lighttpd_conf = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
         lighttpd = serve(
             "lighttpd",
             [find_program("lighttpd"), "-D", "-f", lighttpd_conf],
             conf,
-            prefix="/yourapplication",
+            prefix=fastcgi_mount,
             port=port,
         )
     except BaseException:
@@ -389,8 +392,8 @@ def _fastcgi_lighttpd(run_dir, app_dir):
 
 
 @pytest.fixture
-def fastcgi_lighttpd(require, request):
-    """lighttpd in front of flup's FastCGI server, under /yourapplication."""
+def fastcgi_lighttpd(require, request, fastcgi_mount):
+    """lighttpd in front of flup's FastCGI server, at each mount point."""
     require(find_program("lighttpd"), "lighttpd is not installed (Debian package lighttpd)")
     return request.getfixturevalue("_fastcgi_lighttpd")
 

@@ -2,9 +2,10 @@
 behind nginx, mounted at the root (configs/nginx-fastcgi.conf) and under
 /yourapplication (configs/nginx-fastcgi-prefix.conf). Under the prefix
 the application sees it as SCRIPT_NAME, so the links url_for builds carry
-it and work when followed. Each nginx test runs with both mount points
-(the fastcgi_mount fixture). The same FastCGI server is also tested
-behind lighttpd (configs/lighttpd-fastcgi.conf), under /yourapplication."""
+it and work when followed. The same FastCGI server is also tested behind
+lighttpd, at the root (configs/lighttpd-fastcgi.conf) and under the
+prefix (configs/lighttpd-fastcgi-prefix.conf). Each test runs with both
+mount points (the fastcgi_mount fixture)."""
 import deploy_checks as checks
 
 
