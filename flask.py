@@ -663,9 +663,10 @@ class Flask:
         """Match the request's URL against the URL map. Store the endpoint
         and view arguments on the request and return them; on failure,
         store the exception on the request and raise it."""
-        req = _current_context().request
+        ctx = _current_context()
+        req = ctx.request
         try:
-            req.endpoint, req.view_args = _current_context().url_adapter.match()
+            req.endpoint, req.view_args = ctx.url_adapter.match()
         except HTTPException as e:
             req.routing_exception = e
             raise
