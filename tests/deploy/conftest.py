@@ -405,10 +405,18 @@ def fastcgi(require, request, fastcgi_mount):
     return request.getfixturevalue("_fastcgi_nginx")
 
 
+@pytest.fixture(scope="module", params=["lighttpd", "apache"])
+def cgi_server(request):
+    """The web server that runs yourapplication.cgi: lighttpd or Apache.
+    Each CGI test runs with both."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def _cgi_lighttpd(run_dir, app_dir):
-    conf = make_dir(run_dir / "cgi")
+    conf = make_dir(run_dir / "cgi-lighttpd")
     make_dir(conf / "htdocs")
+    # lighttpd runs as the user who started it: the test Python will do.
     fill_config("yourapplication.cgi", conf, python=PYTHON, appdir=app_dir)
     port = pick_port()
     lighttpd_conf = fill_config("lighttpd-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
@@ -423,19 +431,43 @@ def _cgi_lighttpd(run_dir, app_dir):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def _cgi_apache(run_dir, app_dir, www_venv):
+    conf = make_dir(run_dir / "cgi-apache")
+    # Apache runs the script as www-data, who cannot use the test Python
+    # (it may live in a private home folder): use the shared venv's.
+    fill_config("yourapplication.cgi", conf, python=www_venv / "bin" / "python", appdir=app_dir)
+    port = pick_port()
+    apache_conf = fill_config("apache-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
+    server = serve(
+        "apache2",
+        [find_program("apache2"), "-f", apache_conf, "-DFOREGROUND"],
+        conf,
+        prefix="/yourapplication",
+        port=port,
+    )
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def cgi(require, request):
-    """lighttpd running yourapplication.cgi under /yourapplication."""
-    require(find_program("lighttpd"), "lighttpd is not installed (Debian package lighttpd)")
-    return request.getfixturevalue("_cgi_lighttpd")
+def cgi(require, request, cgi_server):
+    """yourapplication.cgi under /yourapplication, run by lighttpd's or
+    Apache's CGI module."""
+    if cgi_server == "lighttpd":
+        require(find_program("lighttpd"), "lighttpd is not installed (Debian package lighttpd)")
+        return request.getfixturevalue("_cgi_lighttpd")
+    require(find_program("apache2"), "Apache is not installed (Debian package apache2)")
+    require(os.path.exists(SYSTEM_PYTHON), f"{SYSTEM_PYTHON} is missing")
+    return request.getfixturevalue("_cgi_apache")
 
 
 @pytest.fixture(scope="session")
-def mod_wsgi_venv(site_dir):
-    """A virtual environment for mod_wsgi's daemon process: made with the
-    Python mod_wsgi embeds, holding Flask's dependencies (the versions the
-    tests run with, from PyPI) and this repository's flask.py. Built once
-    per test run."""
+def www_venv(site_dir):
+    """A virtual environment that www-data can use, for mod_wsgi's daemon
+    process and Apache's CGI scripts: made with the Python mod_wsgi embeds,
+    holding Flask's dependencies (the versions the tests run with, from
+    PyPI) and this repository's flask.py. Built once per test run."""
     started = time.monotonic()
     venv = site_dir / "venv"
     subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
@@ -458,17 +490,17 @@ def mod_wsgi_venv(site_dir):
         timeout=300,
     )
     if pip.returncode != 0:
-        pytest.fail(f"pip could not fill mod_wsgi's venv:\n{pip.stdout}{pip.stderr}")
+        pytest.fail(f"pip could not fill the www-data venv:\n{pip.stdout}{pip.stderr}")
     shutil.copy(REPO / "flask.py", site_packages)
     for path in [venv, *venv.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else path.stat().st_mode | 0o444)
-    print(f"mod_wsgi venv ({SYSTEM_PYTHON}, Python {version}) built in"
+    print(f"www-data venv ({SYSTEM_PYTHON}, Python {version}) built in"
           f" {time.monotonic() - started:.1f}s")
     return venv
 
 
 @pytest.fixture(scope="module")
-def _mod_wsgi_apache(run_dir, app_dir, mod_wsgi_venv):
+def _mod_wsgi_apache(run_dir, app_dir, www_venv):
     conf = make_dir(run_dir / "mod_wsgi")
     fill_config("yourapplication.wsgi", conf)
     port = pick_port()
@@ -479,7 +511,7 @@ def _mod_wsgi_apache(run_dir, app_dir, mod_wsgi_venv):
         rundir=conf,
         confdir=conf,
         appdir=app_dir,
-        venv=mod_wsgi_venv,
+        venv=www_venv,
     )
     server = serve(
         "apache2", [find_program("apache2"), "-f", apache_conf, "-DFOREGROUND"], conf, port=port

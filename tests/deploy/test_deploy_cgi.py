@@ -1,6 +1,8 @@
 """yourapplication as a CGI script (configs/yourapplication.cgi, with
-wsgiref's CGIHandler) run by lighttpd's mod_cgi for every request under
-/yourapplication (configs/lighttpd-cgi.conf)."""
+wsgiref's CGIHandler) run for every request under /yourapplication by
+lighttpd's mod_cgi (configs/lighttpd-cgi.conf) and by Apache's mod_cgi
+(configs/apache-cgi.conf). Each test runs with both (the cgi_server
+fixture)."""
 import deploy_checks as checks
 
 
