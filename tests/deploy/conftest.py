@@ -128,9 +128,10 @@ class Server:
         return "\n".join(parts)
 
     def wait_ready(self, path="/", timeout=START_TIMEOUT):
-        """Wait until the server answers a GET of ``path`` (any status
-        counts: it is up), or fail with its log after ``timeout`` seconds
-        or as soon as it exits."""
+        """Wait until the server answers a GET of ``path`` with anything but
+        a server error (a 502 from a web server means the application
+        behind it is not up yet), or fail with its log after ``timeout``
+        seconds or as soon as it exits."""
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -141,8 +142,10 @@ class Server:
             try:
                 with urllib.request.urlopen(self.url + path, timeout=5):
                     return
-            except urllib.error.HTTPError:
-                return
+            except urllib.error.HTTPError as error:
+                error.close()
+                if error.code < 500:
+                    return
             except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > deadline:
