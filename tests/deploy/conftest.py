@@ -474,9 +474,17 @@ def www_venv(site_dir):
     started = time.monotonic()
     venv = site_dir / "venv"
     subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
-    query = "import sys, sysconfig; print(sysconfig.get_paths()['purelib']); print('%d.%d' % sys.version_info[:2])"
+    query = (
+        "import sys, sysconfig;"
+        " print(sysconfig.get_paths()['purelib']);"
+        " print('%d.%d' % sys.version_info[:2])"
+    )
     out = subprocess.run(
-        [venv / "bin" / "python", "-c", query], check=True, capture_output=True, text=True, timeout=60
+        [venv / "bin" / "python", "-c", query],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     ).stdout.split()
     site_packages, version = out[0], out[1]
     pins = [
@@ -495,8 +503,11 @@ def www_venv(site_dir):
     if pip.returncode != 0:
         pytest.fail(f"pip could not fill the www-data venv:\n{pip.stdout}{pip.stderr}")
     shutil.copy(REPO / "flask.py", site_packages)
+    # Readable by www-data even under a strict umask. Symlinks (bin/python
+    # points at the system's Python) are left alone.
     for path in [venv, *venv.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else path.stat().st_mode | 0o444)
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else path.stat().st_mode | 0o444)
     print(f"www-data venv ({SYSTEM_PYTHON}, Python {version}) built in"
           f" {time.monotonic() - started:.1f}s")
     return venv
