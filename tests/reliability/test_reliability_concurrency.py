@@ -9,7 +9,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from werkzeug.http import parse_cookie
+
+pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent
 CLIENTS = 32

@@ -13,7 +13,10 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 from werkzeug.http import parse_cookie
+
+pytestmark = pytest.mark.slow
 
 MINITWIT = Path(__file__).resolve().parent.parent.parent / "examples" / "minitwit"
 USERS = 8

@@ -6,10 +6,13 @@ import gc
 import io
 import time
 
+import pytest
 from werkzeug.http import parse_cookie
 from werkzeug.test import create_environ
 
 import flask
+
+pytestmark = pytest.mark.slow
 
 REQUESTS = 100_000
 WARM_UP = 10_000

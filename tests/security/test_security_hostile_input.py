@@ -18,6 +18,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 import flask
 
+pytestmark = pytest.mark.slow
+
 PROFILE = settings.get_profile("flask-security")
 
 
