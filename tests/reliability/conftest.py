@@ -5,11 +5,8 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture

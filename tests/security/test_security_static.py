@@ -4,8 +4,6 @@ import os
 
 import pytest
 
-import flask
-
 SECRET_CONTENTS = b"top secret: the database password"
 
 
