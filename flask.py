@@ -31,6 +31,7 @@ from werkzeug.datastructures import CallbackDict
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, abort
 from werkzeug.local import LocalStack
 from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.sansio.http import parse_cookie
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request as _WerkzeugRequest
@@ -82,6 +83,14 @@ class Request(_WerkzeugRequest):
         query = self.query_string.decode("utf-8", "werkzeug.url_quote")
         pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
         return self.parameter_storage_class(pairs)
+
+    @cached_property
+    def cookies(self) -> Any:
+        """The cookies the client sent, parsed exactly as Werkzeug's
+        ``cookies`` are, but read straight from the environ's
+        ``HTTP_COOKIE``: Werkzeug finds that header by walking the whole
+        environ, and the session needs it on every request."""
+        return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
 
 
 class Response(_WerkzeugResponse):
