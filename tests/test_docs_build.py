@@ -96,3 +96,15 @@ def test_api_reference_shows_docstring(html, name):
     page = html_module.unescape(page).replace("\u2019", "'")
     first_words = " ".join(getattr(flask, name).__doc__.split()[:6])
     assert first_words in " ".join(page.split())
+
+
+def test_deployment_chapter_shows_every_tested_config():
+    # The deployment chapter includes the files the deployment tests run,
+    # so the two cannot drift apart; a new config needs its place there.
+    chapter = (DOCS / "deployment.rst").read_text(encoding="utf-8")
+    configs = sorted(p.name for p in (REPO / "tests" / "deploy" / "configs").iterdir()
+                     if p.is_file())
+    assert configs
+    missing = [name for name in configs
+               if f"literalinclude:: ../tests/deploy/configs/{name}" not in chapter]
+    assert missing == []
