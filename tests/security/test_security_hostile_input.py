@@ -9,6 +9,7 @@ test reports how many requests it sent; together they send over 5,000.
 import re
 import socket
 import threading
+from collections import Counter
 from urllib.parse import quote_from_bytes, unquote_to_bytes
 
 import pytest
@@ -79,6 +80,12 @@ def query_strings(draw):
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "BREW", "get", ""]
 
 
+def report(figure, sent, what, statuses):
+    """Report how many hostile requests of one kind were sent, and the
+    statuses they got (proof that they reached views, not only 404s)."""
+    figure(f"{sent} {what}, no 5xx, no leak; statuses {dict(sorted(statuses.items()))}")
+
+
 def as_native(data):
     """Bytes as a WSGI "native string" (PEP 3333: decoded as latin-1)."""
     return data.decode("latin-1")
@@ -93,6 +100,7 @@ def test_hostile_paths_give_no_server_error(
     """Malformed, undecodable, control-character and very long paths, with
     every method, on every route type."""
     sent = 0
+    statuses = Counter()
 
     @fuzz(1500)
     @given(path=raw_paths(), method=st.sampled_from(METHODS), decoded=st.booleans())
@@ -103,10 +111,11 @@ def test_hostile_paths_give_no_server_error(
         environ = wsgi_environ(method, as_native(path_info))
         status, _, body = wsgi_call(hostile_app, environ)
         assert_safe(status, body, hostile_secret)
+        statuses[status] += 1
         sent += 1
 
     send()
-    figure(f"{sent} hostile paths, no 5xx, no leak")
+    report(figure, sent, "hostile paths", statuses)
     assert sent >= 1500, f"only {sent} hostile paths were sent"
 
 
@@ -116,6 +125,7 @@ def test_hostile_query_strings_give_no_server_error(
     """Query strings with thousands of pairs, broken percent-encoding and
     invalid UTF-8, on the views that read them."""
     sent = 0
+    statuses = Counter()
 
     @fuzz(800)
     @given(
@@ -127,10 +137,11 @@ def test_hostile_query_strings_give_no_server_error(
         environ = wsgi_environ("GET", path, as_native(query))
         status, _, body = wsgi_call(hostile_app, environ)
         assert_safe(status, body, hostile_secret)
+        statuses[status] += 1
         sent += 1
 
     send()
-    figure(f"{sent} hostile query strings, no 5xx, no leak")
+    report(figure, sent, "hostile query strings", statuses)
     assert sent >= 800, f"only {sent} hostile query strings were sent"
 
 
@@ -148,6 +159,7 @@ def test_hostile_urlencoded_bodies_give_no_server_error(
     """Form bodies with huge field counts, broken encoding and bodies
     shorter or longer than their Content-Length."""
     sent = 0
+    statuses = Counter()
 
     @fuzz(800)
     @given(
@@ -165,10 +177,11 @@ def test_hostile_urlencoded_bodies_give_no_server_error(
         environ = wsgi_environ("POST", path, "", headers, body)
         status, _, body = wsgi_call(hostile_app, environ)
         assert_safe(status, body, hostile_secret)
+        statuses[status] += 1
         sent += 1
 
     send()
-    figure(f"{sent} hostile urlencoded bodies, no 5xx, no leak")
+    report(figure, sent, "hostile urlencoded bodies", statuses)
     assert sent >= 800, f"only {sent} hostile urlencoded bodies were sent"
 
 
@@ -213,6 +226,7 @@ def test_hostile_multipart_bodies_give_no_server_error(
 ):
     """Broken multipart bodies sent to views that read forms and files."""
     sent = 0
+    statuses = Counter()
 
     @fuzz(800)
     @given(path=st.sampled_from(["/form", "/upload", "/flash"]), multipart=multipart_bodies())
@@ -222,10 +236,11 @@ def test_hostile_multipart_bodies_give_no_server_error(
         environ = wsgi_environ("POST", path, "", {"CONTENT_TYPE": content_type}, body)
         status, _, body = wsgi_call(hostile_app, environ)
         assert_safe(status, body, hostile_secret)
+        statuses[status] += 1
         sent += 1
 
     send()
-    figure(f"{sent} hostile multipart bodies, no 5xx, no leak")
+    report(figure, sent, "hostile multipart bodies", statuses)
     assert sent >= 800, f"only {sent} hostile multipart bodies were sent"
 
 
@@ -252,10 +267,13 @@ def test_hostile_cookies_give_no_server_error(
     """Garbage and oversized cookies on views that read and write the
     session and its flashed messages."""
     sent = 0
+    statuses = Counter()
 
     @fuzz(700)
     @given(
-        target=st.sampled_from([("/", ""), ("/session", "a=1"), ("/messages", ""), ("/flash", "m=x")]),
+        target=st.sampled_from(
+            [("/", ""), ("/session", "a=1"), ("/messages", ""), ("/flash", "m=x")]
+        ),
         cookie=cookie_headers(),
     )
     def send(target, cookie):
@@ -263,10 +281,11 @@ def test_hostile_cookies_give_no_server_error(
         environ = wsgi_environ("GET", target[0], target[1], {"HTTP_COOKIE": as_native(cookie)})
         status, _, body = wsgi_call(hostile_app, environ)
         assert_safe(status, body, hostile_secret)
+        statuses[status] += 1
         sent += 1
 
     send()
-    figure(f"{sent} hostile cookies, no 5xx, no leak")
+    report(figure, sent, "hostile cookies", statuses)
     assert sent >= 700, f"only {sent} hostile cookies were sent"
 
 
@@ -282,7 +301,9 @@ BAD_HEADER_VALUES = {
         "\x00\x01", "\xe9\xff.com", "localhost:-1", "user@evil.example",
     ],
     "HTTP_TRANSFER_ENCODING": [None, "chunked", "gzip, chunked", "\x00"],
-    "HTTP_RANGE": [None, "bytes=0-", "bytes=-5", "bytes=5-1", "bytes=a-b", "lines=1-2", "bytes=0-0,0-0,0-0"],
+    "HTTP_RANGE": [
+        None, "bytes=0-", "bytes=-5", "bytes=5-1", "bytes=a-b", "lines=1-2", "bytes=0-0,0-0,0-0",
+    ],
     "HTTP_IF_MODIFIED_SINCE": [None, "yesterday", "Mon, 99 Xyz 9999 99:99:99 GMT", "\xff"],
     "HTTP_IF_NONE_MATCH": [None, "*", "\"", "W/", "\"a\", ,\""],
     "HTTP_ACCEPT": [None, "*/*;q=x", ";;;", "text/html;q=-1"],
@@ -297,6 +318,7 @@ def test_hostile_headers_give_no_server_error(
     """Lying or nonsensical Content-Length, Content-Type, Host, Range and
     conditional headers, with and without a body."""
     sent = 0
+    statuses = Counter()
     header_values = st.fixed_dictionaries(
         {name: st.sampled_from(values) for name, values in BAD_HEADER_VALUES.items()}
     )
@@ -313,10 +335,11 @@ def test_hostile_headers_give_no_server_error(
         environ = wsgi_environ(method, path, "a=1", headers, body)
         status, _, body = wsgi_call(hostile_app, environ)
         assert_safe(status, body, hostile_secret)
+        statuses[status] += 1
         sent += 1
 
     send()
-    figure(f"{sent} requests with hostile headers, no 5xx, no leak")
+    report(figure, sent, "requests with hostile headers", statuses)
     assert sent >= 700, f"only {sent} requests with hostile headers were sent"
 
 
@@ -330,6 +353,7 @@ def test_hostile_requests_through_test_client_give_no_server_error(
     cookies between requests, so flashed messages and session values
     travel from one hostile request to the next."""
     sent = 0
+    statuses = Counter()
     client = hostile_app.test_client()
 
     @fuzz(500)
@@ -345,10 +369,11 @@ def test_hostile_requests_through_test_client_give_no_server_error(
         url = quote_from_bytes(path, safe="/%") + "?" + as_native(query)
         response = client.open(url, method=method, data=form or None)
         assert_safe(response.status_code, response.get_data(), hostile_secret)
+        statuses[response.status_code] += 1
         sent += 1
 
     send()
-    figure(f"{sent} hostile requests through the test client, no 5xx, no leak")
+    report(figure, sent, "hostile requests through the test client", statuses)
     assert sent >= 500, f"only {sent} hostile requests went through the test client"
 
 
@@ -412,6 +437,7 @@ def test_hostile_requests_over_a_socket_get_well_formed_responses(
     """Hostile requests written byte for byte to the development server:
     every one gets a complete, well-formed HTTP response below 500."""
     sent = 0
+    statuses = Counter()
 
     @fuzz(300)
     @given(
@@ -421,7 +447,9 @@ def test_hostile_requests_over_a_socket_get_well_formed_responses(
         headers=st.fixed_dictionaries({
             "Host": st.sampled_from(["localhost", "", "a:b:c", "[::1", "\xe9.com"]),
             "Cookie": cookie_headers().map(as_native),
-            "Content-Type": st.sampled_from(URLENCODED_TYPES + ["multipart/form-data; boundary=x", ";"]),
+            "Content-Type": st.sampled_from(
+                URLENCODED_TYPES + ["multipart/form-data; boundary=x", ";"]
+            ),
         }),
         body=st.binary(max_size=300),
     )
@@ -430,7 +458,8 @@ def test_hostile_requests_over_a_socket_get_well_formed_responses(
         # Bytes that would end the request line or a header are escaped;
         # everything else, control characters included, goes out raw.
         target = re.sub(rb"[\x00-\x20\x7f]", lambda m: b"%%%02X" % m.group()[0], path or b"/")
-        request = b"%s %s?%s HTTP/1.1\r\n" % (method.encode(), target, re.sub(rb"[\s#]", b"", query))
+        query = re.sub(rb"[\s#]", b"", query)
+        request = b"%s %s?%s HTTP/1.1\r\n" % (method.encode(), target, query)
         for name, value in headers.items():
             value = re.sub(r"[\r\n]", "", value)
             request += name.encode() + b": " + value.encode("latin-1") + b"\r\n"
@@ -439,10 +468,11 @@ def test_hostile_requests_over_a_socket_get_well_formed_responses(
             sock.sendall(request)
             status, response_body = read_http_response(sock, method)
         assert_safe(status, response_body, hostile_secret)
+        statuses[status] += 1
         sent += 1
 
     send()
-    figure(f"{sent} hostile requests over a socket, all well-formed HTTP, no 5xx, no leak")
+    report(figure, sent, "hostile requests over a socket, all well-formed HTTP", statuses)
     assert sent >= 300, f"only {sent} hostile requests were sent over a socket"
 
 
@@ -460,7 +490,8 @@ def test_raw_non_utf8_bytes_in_the_query_string_stay_percent_encoded(
     def echo():
         return "|".join(f"{key}={value}" for key, value in flask.request.args.items())
 
-    status, _, body = wsgi_call(app, wsgi_environ("GET", "/", as_native(b"q=\xff&r=%ff&s=\xc3\xa9")))
+    query = as_native(b"q=\xff&r=%ff&s=\xc3\xa9")
+    status, _, body = wsgi_call(app, wsgi_environ("GET", "/", query))
     assert (status, body.decode()) == (200, "q=%FF|r=%FF|s=\u00e9")
 
 

@@ -211,7 +211,8 @@ def test_a_session_over_4kb_warns_with_its_size_and_is_still_sent(app, figure):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         response = app.test_client().get("/big")
-    cookie_header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    set_cookies = response.headers.getlist("Set-Cookie")
+    cookie_header = next(h for h in set_cookies if h.startswith("session="))
     assert len(cookie_header) > 4096
     messages = [str(w.message) for w in caught]
     assert any(str(len(cookie_header)) in message for message in messages), messages

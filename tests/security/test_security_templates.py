@@ -65,8 +65,12 @@ def test_every_documented_place_escapes_user_input(template_app, figure):
             "<a href=\"{{ url_for('echo', name='n', q=value) }}\">", value=v
         ),
         "a dict item": lambda v: flask.render_template_string("{{ d['k'] }}", d={"k": v}),
-        "a filter's output": lambda v: flask.render_template_string("{{ value|upper|lower }}", value=v),
-        "a string concatenation": lambda v: flask.render_template_string("{{ 'a' ~ value }}", value=v),
+        "a filter's output": lambda v: flask.render_template_string(
+            "{{ value|upper|lower }}", value=v
+        ),
+        "a string concatenation": lambda v: flask.render_template_string(
+            "{{ 'a' ~ value }}", value=v
+        ),
     }
 
     @app.route("/echo/<name>")
