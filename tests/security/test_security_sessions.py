@@ -219,3 +219,23 @@ def test_a_session_over_4kb_warns_with_its_size_and_is_still_sent(app, figure):
     figure(f"a {len(cookie_header)}-byte session cookie: warned and sent")
     assert len(session_cookie_of(response)) > 5000
     assert response.status_code == 200
+
+
+def test_the_session_cookie_is_hidden_from_page_scripts(session_app):
+    """HttpOnly keeps the cookie away from JavaScript (an XSS cannot read
+    it); SameSite=Lax keeps other sites' forms from sending it."""
+    response = session_app.test_client().get("/set")
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    attributes = [part.strip().lower() for part in header.split(";")[1:]]
+    assert "httponly" in attributes
+    assert "samesite=lax" in attributes
+
+
+def test_changing_the_secret_key_invalidates_existing_sessions(session_app):
+    """After the key is replaced (because it leaked), cookies signed with
+    the old key are refused, also once the application has already
+    verified cookies with the old one."""
+    cookie = signed_cookie(session_app)
+    assert show_with_cookie(session_app, cookie) == "{'user': 'alice'} old"
+    session_app.secret_key = "a brand new key after a leak"
+    assert show_with_cookie(session_app, cookie) == "{} new"
