@@ -45,7 +45,7 @@ OURS, FLASK, BOTTLE, WERKZEUG = (f[0] for f in FRAMEWORKS)
 
 #: Rounds, CPU seconds per batch and fresh start-up processes, per mode.
 MODES = {
-    "quick": {"rounds": 5, "batch": 0.04, "startups": 3},
+    "quick": {"rounds": 7, "batch": 0.05, "startups": 3},
     "full": {"rounds": 15, "batch": 0.25, "startups": 9},
 }
 
@@ -73,8 +73,10 @@ def ensure_venv(key, requirements):
         with open(path, "rb") as f:
             digest.update(f.read())
     stamp = os.path.join(directory, ".installed")
-    if os.path.exists(stamp) and open(stamp).read() == digest.hexdigest():
-        return
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            if f.read() == digest.hexdigest():
+                return
     python = venv_python(key)
     if not os.path.exists(python):
         log(f"creating {os.path.relpath(directory, REPO)}")
