@@ -118,9 +118,7 @@ class _SessionJSON:
     def dumps(self, value: Any) -> str:
         return _session_encoder.encode(_tag(value))
 
-    def loads(self, data: str | bytes) -> Any:
-        if isinstance(data, bytes):
-            data = data.decode("utf-8")
+    def loads(self, data: str) -> Any:
         return _session_decoder.decode(data)
 
 

@@ -260,3 +260,18 @@ def test_dispatch_request_returns_the_view_return_value(app):
 
     with app.test_request_context("/"):
         assert app.dispatch_request() == ["not", "a", "response"]
+
+
+def test_websocket_upgrade_request_is_bound_with_the_ws_scheme(app):
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade"}
+    with app.test_request_context("/", headers=headers):
+        assert flask._request_ctx_stack.top.url_adapter.url_scheme == "ws"
+
+
+def test_host_matching_map_matches_on_the_host(app):
+    app.url_map.host_matching = True
+    app.add_url_rule("/", "api_index", host="api.example.com")
+    app.view_functions["api_index"] = lambda: "api"
+    client = app.test_client()
+    assert client.get("/", base_url="http://api.example.com").data == b"api"
+    assert client.get("/", base_url="http://www.example.com").status_code == 404
