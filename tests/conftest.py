@@ -69,3 +69,31 @@ def _drop_leftover_request_contexts():
     yield
     while flask._request_ctx_stack.top is not None:
         flask._request_ctx_stack.pop()
+
+
+# The figures measured by the reliability and security tests, by folder,
+# repeated at the end of the run whatever the output options.
+_FIGURES: dict = {}
+
+
+@pytest.fixture
+def figure(request, record_property):
+    """Report one measured figure of a test: printed (seen with ``-s`` or
+    ``-rA``), stored as the test's ``figure`` property (in JUnit XML) and
+    repeated in a ``<folder> figures`` section at the end of the run."""
+    folder = Path(request.node.path).parent.name
+
+    def report(text):
+        print(text)
+        record_property("figure", text)
+        _FIGURES.setdefault(folder, []).append(f"{request.node.name}: {text}")
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the figures the tests reported."""
+    for folder, lines in _FIGURES.items():
+        terminalreporter.section(f"{folder} figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,5 +1,5 @@
-"""Shared pieces of the reliability tests: reporting their figures, and
-starting a server in a subprocess on 127.0.0.1 that is always stopped."""
+"""Shared pieces of the reliability tests: starting a server in a
+subprocess on 127.0.0.1 that is always stopped."""
 import os
 import socket
 import subprocess
@@ -7,39 +7,6 @@ import sys
 import time
 
 import pytest
-
-
-@pytest.fixture
-def figure(record_property):
-    """Report one measured figure of a test: printed (seen with ``-s`` or
-    ``-rA``), stored as the test's ``figure`` property (in JUnit XML) and
-    repeated in the ``reliability figures`` section at the end of the run,
-    which is shown whatever the output options."""
-
-    def report(text):
-        print(text)
-        record_property("figure", text)
-
-    return report
-
-
-_FIGURES = []
-
-
-def pytest_runtest_logreport(report):
-    """Collect the figures of this folder's tests as they finish."""
-    if report.when == "call" and "tests/reliability/" in report.nodeid.replace("\\", "/"):
-        for name, value in report.user_properties:
-            if name == "figure":
-                _FIGURES.append(f"{report.nodeid.split('::')[-1]}: {value}")
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Show the collected figures at the end of the run."""
-    if _FIGURES:
-        terminalreporter.section("reliability figures")
-        for line in _FIGURES:
-            terminalreporter.write_line(line)
 
 
 def wait_for_port(port, process, timeout=30.0):

@@ -240,34 +240,3 @@ def route_paths():
     return ROUTE_PATHS
 
 
-@pytest.fixture
-def figure(record_property):
-    """Report one measured figure of a test: printed (seen with ``-s`` or
-    ``-rA``), stored as the test's ``figure`` property (in JUnit XML) and
-    repeated in the ``security figures`` section at the end of the run,
-    which is shown whatever the output options."""
-
-    def report(text):
-        print(text)
-        record_property("figure", text)
-
-    return report
-
-
-_FIGURES = []
-
-
-def pytest_runtest_logreport(report):
-    """Collect the figures of this folder's tests as they finish."""
-    if report.when == "call" and "tests/security/" in report.nodeid.replace("\\", "/"):
-        for name, value in report.user_properties:
-            if name == "figure":
-                _FIGURES.append(f"{report.nodeid.split('::')[-1]}: {value}")
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Show the collected figures at the end of the run."""
-    if _FIGURES:
-        terminalreporter.section("security figures")
-        for line in _FIGURES:
-            terminalreporter.write_line(line)
