@@ -415,9 +415,8 @@ class Flask:
         self.template_context_processors: list[Callable[[], dict]] = []
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
         self.url_map = Map()
-        self._serializer: URLSafeSerializer | None = None
-        self._serializer_key: str | bytes | None = None
-        self._session_signer: Signer | None = None
+        # (secret_key, serializer, signer), see _session_signing().
+        self._signing: tuple[Any, URLSafeSerializer, Signer] | None = None
         if self.static_path is not None:
             self.add_url_rule(self.static_path + "/<path:filename>", "static")
             self.view_functions["static"] = self._send_static_file
@@ -765,11 +764,9 @@ class Flask:
         if cookie:
             from itsdangerous import BadData
 
-            # The serializer's own loads() would build a new signer for
-            # every cookie; this one is made once per key.
-            serializer = self._session_serializer()
+            serializer, signer = self._session_signing()
             try:
-                data = serializer.load_payload(self._session_signer.unsign(cookie))
+                data = serializer.load_payload(signer.unsign(cookie))
             except BadData:
                 data = None
             if isinstance(data, dict):
@@ -785,8 +782,8 @@ class Flask:
         :param response: a :attr:`response_class` object.
         """
         if session:
-            payload = self._session_serializer().dump_payload(dict(session))
-            value = self._session_signer.sign(payload).decode("ascii")
+            serializer, signer = self._session_signing()
+            value = signer.sign(serializer.dump_payload(dict(session))).decode("ascii")
             response.set_cookie(
                 self.session_cookie_name, value, httponly=True, samesite="Lax"
             )
@@ -795,22 +792,23 @@ class Flask:
                 self.session_cookie_name, httponly=True, samesite="Lax"
             )
 
-    def _session_serializer(self) -> URLSafeSerializer:
-        # Built once per key rather than per request, together with the
-        # signer that open_session() and save_session() use; the key may be
-        # set or changed at any time after the application was created.
-        if self._serializer is None or self._serializer_key != self.secret_key:
+    def _session_signing(self) -> tuple[URLSafeSerializer, Signer]:
+        # The serializer encodes the session (JSON, base64, zlib when that
+        # is shorter) and the signer signs it. Both are built once per key
+        # rather than per cookie (the serializer's own dumps() and loads()
+        # build a new signer every time); the key may be set or changed at
+        # any time after the application was created.
+        if self._signing is None or self._signing[0] != self.secret_key:
             from itsdangerous import URLSafeSerializer
 
-            self._serializer = URLSafeSerializer(
+            serializer = URLSafeSerializer(
                 self.secret_key,
                 salt="flask.session",
                 serializer=_SessionJSON(),
                 signer_kwargs={"digest_method": hashlib.sha256},
             )
-            self._session_signer = self._serializer.make_signer()
-            self._serializer_key = self.secret_key
-        return self._serializer
+            self._signing = (self.secret_key, serializer, serializer.make_signer())
+        return self._signing[1], self._signing[2]
 
     # -- static files --------------------------------------------------------
 

@@ -147,16 +147,19 @@ def test_cookie_signed_with_another_key_gives_a_new_empty_session(app, client):
 def test_signed_cookie_that_is_not_a_dict_gives_a_new_empty_session(app, client):
     client.get("/set/user/ada")
     # Correctly signed by the same serializer, but holding a list.
-    forged = app._session_serializer().dumps(["not", "a", "dict"])
+    serializer, _ = app._session_signing()
+    forged = serializer.dumps(["not", "a", "dict"])
     client.set_cookie("session", forged)
     assert client.get("/state").data == b"new=True modified=False"
 
 
 def test_changing_the_secret_key_rebuilds_the_signer(app):
-    first = app._session_serializer()
-    assert app._session_serializer() is first
+    first = app._session_signing()
+    again = app._session_signing()
+    assert again[0] is first[0] and again[1] is first[1]
     app.secret_key = "rotated"
-    assert app._session_serializer() is not first
+    assert app._session_signing()[1] is not first[1]
+    assert app._session_signing()[0] is not first[0]
 
 
 def test_without_secret_key_reading_the_session_works(app, client):
