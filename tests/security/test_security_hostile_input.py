@@ -80,10 +80,34 @@ def query_strings(draw):
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "BREW", "get", ""]
 
 
-def report(figure, sent, what, statuses):
-    """Report how many hostile requests of one kind were sent, and the
-    statuses they got (proof that they reached views, not only 404s)."""
-    figure(f"{sent} {what}, no 5xx, no leak; statuses {dict(sorted(statuses.items()))}")
+class Tally:
+    """The hostile requests one test sends: each response is checked as it
+    comes back, and its status counted for the figure (proof that the
+    requests reached views, not only 404s)."""
+
+    def __init__(self, secret, assert_safe):
+        self.secret = secret
+        self.assert_safe = assert_safe
+        self.sent = 0
+        self.statuses = Counter()
+
+    def check(self, status, body, sent):
+        """Check one response to the hostile input ``sent``, and count it."""
+        self.assert_safe(status, body, self.secret, sent)
+        self.statuses[status] += 1
+        self.sent += 1
+
+    def report(self, figure, what, at_least):
+        """Report the figure, and fail if fewer than ``at_least`` were sent."""
+        statuses = dict(sorted(self.statuses.items()))
+        figure(f"{self.sent} {what}, no 5xx, no leak; statuses {statuses}")
+        assert self.sent >= at_least, f"only {self.sent} {what} were sent"
+
+
+@pytest.fixture
+def tally(hostile_secret, assert_safe):
+    """A fresh :class:`Tally` for one test."""
+    return Tally(hostile_secret, assert_safe)
 
 
 def as_native(data):
@@ -95,37 +119,29 @@ def as_native(data):
 
 
 def test_hostile_paths_give_no_server_error(
-    hostile_app, hostile_secret, wsgi_environ, wsgi_call, assert_safe, figure
+    hostile_app, wsgi_environ, wsgi_call, tally, figure
 ):
     """Malformed, undecodable, control-character and very long paths, with
     every method, on every route type."""
-    sent = 0
-    statuses = Counter()
 
     @fuzz(1500)
     @given(path=raw_paths(), method=st.sampled_from(METHODS), decoded=st.booleans())
     def send(path, method, decoded):
-        nonlocal sent
         # Servers hand the application a percent-decoded path; some do not.
         path_info = unquote_to_bytes(path) if decoded else path
         environ = wsgi_environ(method, as_native(path_info))
         status, _, body = wsgi_call(hostile_app, environ)
-        assert_safe(status, body, hostile_secret, path)
-        statuses[status] += 1
-        sent += 1
+        tally.check(status, body, path)
 
     send()
-    report(figure, sent, "hostile paths", statuses)
-    assert sent >= 1500, f"only {sent} hostile paths were sent"
+    tally.report(figure, "hostile paths", 1500)
 
 
 def test_hostile_query_strings_give_no_server_error(
-    hostile_app, hostile_secret, wsgi_environ, wsgi_call, assert_safe, figure
+    hostile_app, wsgi_environ, wsgi_call, tally, figure
 ):
     """Query strings with thousands of pairs, broken percent-encoding and
     invalid UTF-8, on the views that read them."""
-    sent = 0
-    statuses = Counter()
 
     @fuzz(800)
     @given(
@@ -133,16 +149,12 @@ def test_hostile_query_strings_give_no_server_error(
         query=query_strings(),
     )
     def send(path, query):
-        nonlocal sent
         environ = wsgi_environ("GET", path, as_native(query))
         status, _, body = wsgi_call(hostile_app, environ)
-        assert_safe(status, body, hostile_secret, query)
-        statuses[status] += 1
-        sent += 1
+        tally.check(status, body, query)
 
     send()
-    report(figure, sent, "hostile query strings", statuses)
-    assert sent >= 800, f"only {sent} hostile query strings were sent"
+    tally.report(figure, "hostile query strings", 800)
 
 
 URLENCODED_TYPES = [
@@ -154,12 +166,10 @@ URLENCODED_TYPES = [
 
 
 def test_hostile_urlencoded_bodies_give_no_server_error(
-    hostile_app, hostile_secret, wsgi_environ, wsgi_call, assert_safe, figure
+    hostile_app, wsgi_environ, wsgi_call, tally, figure
 ):
     """Form bodies with huge field counts, broken encoding and bodies
     shorter or longer than their Content-Length."""
-    sent = 0
-    statuses = Counter()
 
     @fuzz(800)
     @given(
@@ -169,20 +179,16 @@ def test_hostile_urlencoded_bodies_give_no_server_error(
         length_delta=st.sampled_from([0, 0, 0, -1, 1, 1000]),
     )
     def send(path, body, content_type, length_delta):
-        nonlocal sent
         headers = {
             "CONTENT_TYPE": content_type,
             "CONTENT_LENGTH": str(max(len(body) + length_delta, 0)),
         }
         environ = wsgi_environ("POST", path, "", headers, body)
         status, _, response_body = wsgi_call(hostile_app, environ)
-        assert_safe(status, response_body, hostile_secret, body)
-        statuses[status] += 1
-        sent += 1
+        tally.check(status, response_body, body)
 
     send()
-    report(figure, sent, "hostile urlencoded bodies", statuses)
-    assert sent >= 800, f"only {sent} hostile urlencoded bodies were sent"
+    tally.report(figure, "hostile urlencoded bodies", 800)
 
 
 @st.composite
@@ -222,26 +228,20 @@ def multipart_bodies(draw):
 
 
 def test_hostile_multipart_bodies_give_no_server_error(
-    hostile_app, hostile_secret, wsgi_environ, wsgi_call, assert_safe, figure
+    hostile_app, wsgi_environ, wsgi_call, tally, figure
 ):
     """Broken multipart bodies sent to views that read forms and files."""
-    sent = 0
-    statuses = Counter()
 
     @fuzz(800)
     @given(path=st.sampled_from(["/form", "/upload", "/flash"]), multipart=multipart_bodies())
     def send(path, multipart):
-        nonlocal sent
         body, content_type = multipart
         environ = wsgi_environ("POST", path, "", {"CONTENT_TYPE": content_type}, body)
         status, _, response_body = wsgi_call(hostile_app, environ)
-        assert_safe(status, response_body, hostile_secret, body)
-        statuses[status] += 1
-        sent += 1
+        tally.check(status, response_body, body)
 
     send()
-    report(figure, sent, "hostile multipart bodies", statuses)
-    assert sent >= 800, f"only {sent} hostile multipart bodies were sent"
+    tally.report(figure, "hostile multipart bodies", 800)
 
 
 @st.composite
@@ -262,12 +262,10 @@ def cookie_headers(draw):
 
 
 def test_hostile_cookies_give_no_server_error(
-    hostile_app, hostile_secret, wsgi_environ, wsgi_call, assert_safe, figure
+    hostile_app, wsgi_environ, wsgi_call, tally, figure
 ):
     """Garbage and oversized cookies on views that read and write the
     session and its flashed messages."""
-    sent = 0
-    statuses = Counter()
 
     @fuzz(700)
     @given(
@@ -277,16 +275,12 @@ def test_hostile_cookies_give_no_server_error(
         cookie=cookie_headers(),
     )
     def send(target, cookie):
-        nonlocal sent
         environ = wsgi_environ("GET", target[0], target[1], {"HTTP_COOKIE": as_native(cookie)})
         status, _, body = wsgi_call(hostile_app, environ)
-        assert_safe(status, body, hostile_secret, cookie)
-        statuses[status] += 1
-        sent += 1
+        tally.check(status, body, cookie)
 
     send()
-    report(figure, sent, "hostile cookies", statuses)
-    assert sent >= 700, f"only {sent} hostile cookies were sent"
+    tally.report(figure, "hostile cookies", 700)
 
 
 BAD_HEADER_VALUES = {
@@ -313,12 +307,10 @@ BAD_HEADER_VALUES = {
 
 
 def test_hostile_headers_give_no_server_error(
-    hostile_app, hostile_secret, wsgi_environ, wsgi_call, assert_safe, figure
+    hostile_app, wsgi_environ, wsgi_call, tally, figure
 ):
     """Lying or nonsensical Content-Length, Content-Type, Host, Range and
     conditional headers, with and without a body."""
-    sent = 0
-    statuses = Counter()
     header_values = st.fixed_dictionaries(
         {name: st.sampled_from(values) for name, values in BAD_HEADER_VALUES.items()}
     )
@@ -331,30 +323,24 @@ def test_hostile_headers_give_no_server_error(
         body=st.binary(max_size=200),
     )
     def send(method, path, headers, body):
-        nonlocal sent
         environ = wsgi_environ(method, path, "a=1", headers, body)
         status, _, response_body = wsgi_call(hostile_app, environ)
         sent_text = " ".join(value for value in headers.values() if value is not None)
-        assert_safe(status, response_body, hostile_secret, sent_text.encode("latin-1") + body)
-        statuses[status] += 1
-        sent += 1
+        tally.check(status, response_body, sent_text.encode("latin-1") + body)
 
     send()
-    report(figure, sent, "requests with hostile headers", statuses)
-    assert sent >= 700, f"only {sent} requests with hostile headers were sent"
+    tally.report(figure, "requests with hostile headers", 700)
 
 
 # -- Werkzeug's test client --------------------------------------------------
 
 
 def test_hostile_requests_through_test_client_give_no_server_error(
-    hostile_app, hostile_secret, assert_safe, figure
+    hostile_app, tally, figure
 ):
     """The same kinds of input through the test client, which keeps
     cookies between requests, so flashed messages and session values
     travel from one hostile request to the next."""
-    sent = 0
-    statuses = Counter()
     client = hostile_app.test_client()
 
     @fuzz(500)
@@ -365,20 +351,14 @@ def test_hostile_requests_through_test_client_give_no_server_error(
         method=st.sampled_from(["GET", "POST"]),
     )
     def send(path, query, form, method):
-        nonlocal sent
         # The test client percent-decodes the path itself.
         url = quote_from_bytes(path, safe="/%") + "?" + as_native(query)
         response = client.open(url, method=method, data=form or None)
         sent_text = url + " " + " ".join(f"{key}={value}" for key, value in form.items())
-        assert_safe(
-            response.status_code, response.get_data(), hostile_secret, sent_text.encode()
-        )
-        statuses[response.status_code] += 1
-        sent += 1
+        tally.check(response.status_code, response.get_data(), sent_text.encode())
 
     send()
-    report(figure, sent, "hostile requests through the test client", statuses)
-    assert sent >= 500, f"only {sent} hostile requests went through the test client"
+    tally.report(figure, "hostile requests through the test client", 500)
 
 
 # -- a real socket ---------------------------------------------------------
@@ -436,12 +416,10 @@ def read_http_response(sock, method):
 
 
 def test_hostile_requests_over_a_socket_get_well_formed_responses(
-    hostile_server, hostile_secret, assert_safe, figure
+    hostile_server, tally, figure
 ):
     """Hostile requests written byte for byte to the development server:
     every one gets a complete, well-formed HTTP response below 500."""
-    sent = 0
-    statuses = Counter()
 
     @fuzz(300)
     @given(
@@ -458,7 +436,6 @@ def test_hostile_requests_over_a_socket_get_well_formed_responses(
         body=st.binary(max_size=300),
     )
     def send(method, path, query, headers, body):
-        nonlocal sent
         # Bytes that would end the request line or a header are escaped;
         # everything else, control characters included, goes out raw.
         target = re.sub(rb"[\x00-\x20\x7f]", lambda m: b"%%%02X" % m.group()[0], path or b"/")
@@ -480,13 +457,10 @@ def test_hostile_requests_over_a_socket_get_well_formed_responses(
             except OSError:
                 pass  # the server refused the request early; read why
             status, response_body = read_http_response(sock, method)
-        assert_safe(status, response_body, hostile_secret, request)
-        statuses[status] += 1
-        sent += 1
+        tally.check(status, response_body, request)
 
     send()
-    report(figure, sent, "hostile requests over a socket, all well-formed HTTP", statuses)
-    assert sent >= 300, f"only {sent} hostile requests were sent over a socket"
+    tally.report(figure, "hostile requests over a socket, all well-formed HTTP", 300)
 
 
 # -- the malformed requests that the search above once found failing ---------
