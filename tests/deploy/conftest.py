@@ -235,11 +235,12 @@ def run_dir(site_dir, request):
 # -- servers from PyPI, run by the test Python -----------------------------
 
 
-def _python_server(name, script, run_dir, app_dir, **values):
+def _python_server(name, script, run_dir, app_dir, extra_env=None, **values):
     port = pick_port()
     conf = make_dir(run_dir / name)
     path = fill_config(script, conf, port=port, **values)
-    return serve(name, [PYTHON, path], conf, env=python_env(app_dir), cwd=app_dir, port=port)
+    env = {**python_env(app_dir), **(extra_env or {})}
+    return serve(name, [PYTHON, path], conf, env=env, cwd=app_dir, port=port)
 
 
 @pytest.fixture(scope="module")
@@ -254,15 +255,14 @@ def devserver(run_dir, app_dir):
 def devserver_debug(run_dir, app_dir):
     """yourapplication on the development server with ``debug=True``; the
     debugger's PIN is ``server.pin``."""
-    port = pick_port()
-    conf = make_dir(run_dir / "devserver-debug")
-    path = fill_config("devserver_debug.py", conf, port=port)
-    env = python_env(app_dir)
     # With the reloader off Werkzeug prints no PIN; setting one is how the
     # test (like a developer) knows it.
-    env["WERKZEUG_DEBUG_PIN"] = "246-813-579"
-    server = serve("devserver-debug", [PYTHON, path], conf, env=env, cwd=app_dir, port=port)
-    server.pin = env["WERKZEUG_DEBUG_PIN"]
+    pin = "246-813-579"
+    server = _python_server(
+        "devserver-debug", "devserver_debug.py", run_dir, app_dir,
+        extra_env={"WERKZEUG_DEBUG_PIN": pin},
+    )
+    server.pin = pin
     yield server
     server.stop()
 
