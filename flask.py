@@ -605,8 +605,9 @@ class Flask:
             app.wsgi_app = MyMiddleware(app.wsgi_app)
 
         A request goes through :meth:`request_context`,
-        :meth:`preprocess_request`, :meth:`dispatch_request`,
-        :meth:`make_response` and :meth:`process_response`.
+        :meth:`preprocess_request` and :meth:`dispatch_request`, whose
+        result (or, if they raise, what the error handler returns) goes
+        through :meth:`make_response` and :meth:`process_response`.
 
         :param environ: the WSGI environment.
         :param start_response: the WSGI server's callable that starts the
@@ -621,14 +622,13 @@ class Flask:
         with ctx:
             try:
                 rv = self.preprocess_request()
+                if rv is None:
+                    rv = self.dispatch_request()
             except Exception as e:
-                rv = self._handle_exception(e)
-            if rv is None:
-                rv = self.dispatch_request()
-            try:
-                response = self.process_response(self.make_response(rv))
-            except Exception as e:
-                response = self.make_response(self._handle_exception(e))
+                # Whatever the handler returns is the answer: a refused
+                # request never goes on to its view.
+                rv = self._handle_exception(ctx, e)
+            response = self._finish_request(ctx, rv)
             return response(environ, start_response)
 
     def request_context(self, environ: dict[str, Any]) -> _RequestContext:
@@ -683,24 +683,69 @@ class Flask:
         or, if it raises, what the matching error handler returns (the
         HTTP exception itself when there is none). That need not be a
         response object yet: :meth:`make_response` makes it one."""
+        ctx = _current_context()
         try:
             endpoint, values = self.match_request()
             return self.view_functions[endpoint](**values)
         except Exception as e:
-            return self._handle_exception(e)
+            return self._handle_exception(ctx, e)
 
-    def _handle_exception(self, e: Exception) -> Any:
-        if isinstance(e, HTTPException):
-            handler = self.error_handlers.get(e.code)
-            return e if handler is None else handler(e)
+    def _handle_exception(self, ctx: _RequestContext, e: Exception) -> Any:
+        # The one place where an exception becomes a handler's result. An
+        # HTTP exception goes to the handler of its code (or is its own
+        # page); anything else, including a handler that fails or returns
+        # nothing, is a server error.
+        if isinstance(e, HTTPException) and e.code in self.error_handlers:
+            try:
+                return self._call_error_handler(e.code, e)
+            except Exception as handler_error:
+                e = handler_error
+        elif isinstance(e, HTTPException):
+            return e
         if self.debug:
             raise e
         # Production: the traceback goes to the server's error log, never
         # into the response.
-        environ = _current_context().request.environ
-        traceback.print_exc(file=environ.get("wsgi.errors") or sys.stderr)
-        handler = self.error_handlers.get(500)
-        return InternalServerError() if handler is None else handler(e)
+        self._log_exception(ctx, e)
+        if 500 in self.error_handlers:
+            try:
+                return self._call_error_handler(500, e)
+            except Exception as handler_error:
+                self._log_exception(ctx, handler_error)
+        return InternalServerError()
+
+    def _call_error_handler(self, code: int, e: Exception) -> Any:
+        handler = self.error_handlers[code]
+        rv = handler(e)
+        if rv is None:
+            name = getattr(handler, "__qualname__", repr(handler))
+            raise TypeError(
+                f"The error handler {name!r} for status {code} returned None."
+                " An error handler must return a response, as a view does."
+            )
+        return rv
+
+    def _log_exception(self, ctx: _RequestContext, e: BaseException) -> None:
+        errors = ctx.request.environ.get("wsgi.errors") or sys.stderr
+        traceback.print_exception(type(e), e, e.__traceback__, file=errors)
+
+    def _finish_request(self, ctx: _RequestContext, rv: Any) -> Response:
+        # The one place where a result becomes the response to send. If
+        # make_response or an after-request function fails, the error's
+        # handler result is sent as it is: the after-request functions are
+        # not run again on the response of their own failure.
+        try:
+            return self.process_response(self.make_response(rv))
+        except Exception as e:
+            rv = self._handle_exception(ctx, e)
+        try:
+            return self.make_response(rv)
+        except Exception as e:
+            # The error handler returned something that is no response.
+            if self.debug:
+                raise
+            self._log_exception(ctx, e)
+            return self.make_response(InternalServerError())
 
     def make_response(self, rv: Any) -> Response:
         """Turn the return value of a view into a :attr:`response_class`
