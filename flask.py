@@ -8,8 +8,15 @@ and routing, Jinja2 for templates and itsdangerous for signed cookies.
 This module is the whole framework. Read it from top to bottom: the request
 and response classes, the request context and its stack, the helper
 functions that views call, the :class:`Flask` application object in the
-order a request travels through it, and finally the context-local proxies
+order a request travels through it, and the context-local proxies
 ``request``, ``session`` and ``g``.
+
+The last section, "the direct path", can be skipped on a first reading. It
+makes requests cheaper by skipping work that nothing can observe: matching
+with a URL adapter shared by similar requests, and sending a str or bytes
+result (or a plain 404 or 405) straight to the WSGI server when no hook,
+override or response class could see a response object. What is sent is
+byte for byte what the full path sends; a differential test checks it.
 
 :license: BSD-3-Clause, see LICENSE for details.
 """
@@ -22,21 +29,23 @@ import os
 import sys
 import traceback
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 from urllib.parse import parse_qsl
 
 from markupsafe import Markup, escape
 from werkzeug.datastructures import CallbackDict
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, abort
+from werkzeug.exceptions import (
+    HTTPException, InternalServerError, MethodNotAllowed, NotFound, abort,
+)
 from werkzeug.local import LocalStack
 from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.http import dump_cookie
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
-from werkzeug.wsgi import get_host
 
 # Jinja2 and itsdangerous are imported where they are first needed (the
 # first template, the first session cookie): a process that serves a
@@ -213,27 +222,6 @@ class _RequestGlobals:
     until the request ends (a database connection, the current user)."""
 
 
-def _bind_url_map(url_map: Map, request: Request) -> MapAdapter:
-    """Bind the URL map to a request: the adapter that
-    ``url_map.bind_to_environ(request.environ)`` returns, made from what
-    the request object has already decoded instead of decoding the
-    environ a second time (this runs for every request)."""
-    environ = request.environ
-    if url_map.host_matching or "HTTP_UPGRADE" in environ:
-        # Host matching and websocket upgrades need Werkzeug's full
-        # treatment of the Host header and the scheme.
-        return url_map.bind_to_environ(environ)
-    return url_map.bind(
-        get_host(environ),
-        script_name=request.root_path,
-        subdomain="",
-        url_scheme=request.scheme,
-        default_method=request.method,
-        path_info=request.path,
-        query_args=request.query_string.decode("utf-8", "replace"),
-    )
-
-
 class _RequestContext:
     """Everything that belongs to one request: the application, the
     request object, the URL adapter, the session and ``g``.
@@ -245,11 +233,19 @@ class _RequestContext:
     def __init__(self, app: Flask, environ: dict[str, Any]):
         self.app = app
         self.request = app.request_class(environ)
-        self.url_adapter = _bind_url_map(app.url_map, self.request)
+        # Matching uses an adapter shared with similar requests; a Host
+        # header that cannot be bound is a 400 from here.
+        self._match_adapter = _shared_url_adapter(app, environ)
         self.g = _RequestGlobals()
         self.flashes: list[Any] | None = None
         self._session: Session | None = None
         self._preserved = False
+
+    @cached_property
+    def url_adapter(self) -> MapAdapter:
+        # Documented in docs/api.rst. Made on first use: most requests
+        # never build a URL, and matching uses a shared adapter.
+        return self.app._bind_url_map(self.request.environ)
 
     @property
     def session(self) -> Session:
@@ -355,7 +351,7 @@ def render_template_string(source: str, **context: Any) -> str:
     """
     app = _current_context().app
     app.update_template_context(context)
-    return app.jinja_env.from_string(source).render(context)
+    return _compiled_template(app.jinja_env, source).render(context)
 
 
 class Flask:
@@ -417,6 +413,9 @@ class Flask:
         self.url_map = Map()
         # (secret_key, serializer, signer), see _session_signing().
         self._signing: tuple[Any, URLSafeSerializer, Signer] | None = None
+        # See "The direct path" at the end of the module.
+        self._url_adapters: dict[tuple, MapAdapter] = {}
+        self._direct_plan: _DirectPlan | None = None
         if self.static_path is not None:
             self.add_url_rule(self.static_path + "/<path:filename>", "static")
             self.view_functions["static"] = self._send_static_file
@@ -628,6 +627,11 @@ class Flask:
                 # Whatever the handler returns is the answer: a refused
                 # request never goes on to its view.
                 rv = self._handle_exception(ctx, e)
+            # A result that nothing could observe as a response object is
+            # sent without making one (see "The direct path" at the end).
+            sent = _send_directly(self, ctx, rv, environ, start_response)
+            if sent is not None:
+                return sent
             response = self._finish_request(ctx, rv)
             return response(environ, start_response)
 
@@ -671,12 +675,25 @@ class Flask:
         store the exception on the request and raise it."""
         ctx = _current_context()
         req = ctx.request
+        environ = req.environ
         try:
-            req.endpoint, req.view_args = ctx.url_adapter.match()
+            # The request's own path, method and query string (for
+            # redirects), with the adapter it shares with similar requests.
+            req.endpoint, req.view_args = ctx._match_adapter.match(
+                _wsgi_text(environ, "PATH_INFO", "/"),
+                environ["REQUEST_METHOD"],
+                query_args=_wsgi_text(environ, "QUERY_STRING", ""),
+            )
         except HTTPException as e:
             req.routing_exception = e
             raise
         return req.endpoint, req.view_args
+
+    def _bind_url_map(self, environ: dict[str, Any]) -> MapAdapter:
+        # The one place that creates URL adapters: the request's own
+        # (ctx.url_adapter) and the ones shared for matching. A subclass may
+        # override it to bind differently, e.g. to a fixed server name.
+        return self.url_map.bind_to_environ(environ)
 
     def dispatch_request(self) -> Any:
         """Match the URL and call the view. Return what the view returns,
@@ -827,15 +844,23 @@ class Flask:
         :param response: a :attr:`response_class` object.
         """
         if session:
-            serializer, signer = self._session_signing()
-            value = signer.sign(serializer.dump_payload(dict(session))).decode("ascii")
             response.set_cookie(
-                self.session_cookie_name, value, httponly=True, samesite="Lax"
+                self.session_cookie_name, self._session_cookie_value(session),
+                **self._session_cookie_options(),
             )
         elif self.session_cookie_name in _current_context().request.cookies:
             response.delete_cookie(
-                self.session_cookie_name, httponly=True, samesite="Lax"
+                self.session_cookie_name, **self._session_cookie_options()
             )
+
+    def _session_cookie_value(self, session: Session) -> str:
+        serializer, signer = self._session_signing()
+        return signer.sign(serializer.dump_payload(dict(session))).decode("ascii")
+
+    def _session_cookie_options(self) -> dict[str, Any]:
+        # The attributes of the session cookie, as save_session sets them
+        # and the direct path writes them.
+        return {"httponly": True, "samesite": "Lax"}
 
     def _session_signing(self) -> tuple[URLSafeSerializer, Signer]:
         # The serializer encodes the session (JSON, base64, zlib when that
@@ -852,7 +877,8 @@ class Flask:
                 serializer=_SessionJSON(),
                 signer_kwargs={"digest_method": hashlib.sha256},
             )
-            self._signing = (self.secret_key, serializer, serializer.make_signer())
+            signer = _derive_keys_once(serializer.make_signer())
+            self._signing = (self.secret_key, serializer, signer)
         return self._signing[1], self._signing[2]
 
     # -- static files --------------------------------------------------------
@@ -889,3 +915,196 @@ session: Session = _request_ctx_stack("session", unbound_message=_NO_CONTEXT)
 
 #: A namespace for data that lives as long as the current request.
 g: Any = _request_ctx_stack("g", unbound_message=_NO_CONTEXT)
+
+
+# -- The direct path: work skipped when nothing can observe it -----------------
+#
+# Everything below only makes requests cheaper; a first reading can stop
+# here. Each shortcut skips work whose result nobody could see, and the
+# bytes sent are the same as without it (tests/test_direct_path.py sends
+# a few hundred requests both ways and compares them).
+#
+# - Matching reuses one URL adapter per host, scheme, script name and
+#   method instead of binding the map anew for every request; the
+#   request's own adapter (ctx.url_adapter) is only made for url_for.
+# - A view result of str or bytes, or a plain 404 or 405 from routing, goes
+#   straight to the WSGI server when no after-request function, overridden
+#   method or other response class could see the response object.
+# - The session's signing key is derived once per secret key, and
+#   render_template_string compiles each source once.
+
+#: The environ keys a URL adapter depends on besides the path and query
+#: string, which are passed to it at every match.
+_ADAPTER_KEY = (
+    "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME",
+    "REQUEST_METHOD", "HTTP_CONNECTION", "HTTP_UPGRADE",
+)
+
+
+def _shared_url_adapter(app: Flask, environ: dict[str, Any]) -> MapAdapter:
+    key = tuple(map(environ.get, _ADAPTER_KEY))
+    adapters = app._url_adapters
+    adapter = adapters.get(key)
+    if adapter is None or adapter.map is not app.url_map:
+        adapter = app._bind_url_map(environ)
+        # Only the stock binding is known to depend on nothing else in the
+        # environ. The Host header is the client's choice: keep a bounded
+        # number of adapters.
+        if (
+            type(app)._bind_url_map is Flask._bind_url_map
+            and type(app.url_map).bind_to_environ is Map.bind_to_environ
+        ):
+            if len(adapters) >= 64:
+                adapters.clear()
+            adapters[key] = adapter
+    return adapter
+
+
+def _wsgi_text(environ: dict[str, Any], name: str, default: str) -> str:
+    # A WSGI string holds the request's bytes as latin-1; decode them as
+    # UTF-8, as Werkzeug does when it binds a map to an environ.
+    value = environ.get(name)
+    if value is None:
+        return default
+    return value.encode("latin-1").decode("utf-8", "replace")
+
+
+class _DirectBody(list):
+    """The body of a response sent directly: a list of byte strings with
+    the ``close()`` that WSGI servers and middleware may call."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        pass
+
+
+class _DirectPlan:
+    # What the direct path may do for one state of an application, worked
+    # out once by asking the response class itself (so nothing here
+    # repeats Werkzeug's rules): the status line and Content-Type of a str
+    # or bytes body, and the responses of routing's plain 404 and 405.
+
+    def __init__(self, app: Flask, key: tuple):
+        self.key = key
+        self.status = ""
+        self.content_type: tuple[str, str] | None = None
+        self.routing_errors: dict[tuple, tuple[str, list, bytes]] = {}
+        overridden = [
+            name for name in _UNOBSERVED
+            if getattr(type(app), name) is not _UNOBSERVED[name] or name in app.__dict__
+        ]
+        if overridden or app.response_class is not Response:
+            return
+        # A str and a bytes body must both come out as the body with a
+        # Content-Type and a Content-Length, the only headers sent directly.
+        environ = {"REQUEST_METHOD": "GET"}
+        (text, status, headers), (raw, _, raw_headers) = (
+            Response(body).get_wsgi_response(environ) for body in ("x", b"x")
+        )
+        if (
+            list(text) == list(raw) == [b"x"] and headers == raw_headers
+            and [name for name, _ in headers] == ["Content-Type", "Content-Length"]
+            and headers[1][1] == "1"
+        ):
+            self.status, self.content_type = status, headers[0]
+
+
+#: The methods that see the response object, as this module defines them.
+_UNOBSERVED = {
+    "make_response": Flask.make_response,
+    "process_response": Flask.process_response,
+    "save_session": Flask.save_session,
+    "_finish_request": Flask._finish_request,
+}
+
+
+def _send_directly(
+    app: Flask, ctx: _RequestContext, rv: Any, environ: dict[str, Any], start_response: Callable
+) -> _DirectBody | None:
+    """Send ``rv`` without a response object and return the body, or
+    return ``None`` when the full path must make the response."""
+    if app.after_request_funcs:
+        return None
+    cls = type(app)
+    # Checked on every request, so that an override made at any time
+    # counts: a new instance attribute changes the dict's length.
+    key = (
+        cls, app.response_class, len(app.__dict__), cls.make_response,
+        cls.process_response, cls.save_session, cls._finish_request,
+    )
+    plan = app._direct_plan
+    if plan is None or plan.key != key:
+        plan = app._direct_plan = _DirectPlan(app, key)
+    if plan.content_type is None:
+        return None
+    session = ctx._session
+    cookie = None
+    if session is not None and session.modified:
+        if not session or not isinstance(rv, (str, bytes)):
+            return None
+        try:
+            value = app._session_cookie_value(session)
+        except Exception:
+            return None  # the full path reports the error
+        cookie = dump_cookie(
+            app.session_cookie_name, value, max_size=Response.max_cookie_size,
+            **app._session_cookie_options(),
+        )
+    if isinstance(rv, (str, bytes)):
+        try:
+            data = rv.encode() if isinstance(rv, str) else bytes(rv)
+        except UnicodeError:
+            return None  # the full path reports the error
+        headers = [plan.content_type, ("Content-Length", str(len(data)))]
+        if cookie is not None:
+            headers.append(("Set-Cookie", cookie))
+        start_response(plan.status, headers)
+        return _DirectBody() if environ["REQUEST_METHOD"] == "HEAD" else _DirectBody((data,))
+    if (type(rv) is NotFound or type(rv) is MethodNotAllowed) and rv is ctx.request.routing_exception:
+        return _send_routing_error(app, plan, ctx, rv, environ, start_response)
+    return None
+
+
+def _send_routing_error(
+    app: Flask, plan: _DirectPlan, ctx: _RequestContext, rv: HTTPException,
+    environ: dict[str, Any], start_response: Callable,
+) -> _DirectBody:
+    # The page of a 404 or 405 depends only on what is in the key: the
+    # first one is made by the full path and remembered. The URL rules
+    # bound the number of keys, whatever clients send.
+    methods = getattr(rv, "valid_methods", None)
+    key = (
+        type(rv), rv.description, tuple(methods) if methods else None,
+        environ["REQUEST_METHOD"] == "HEAD",
+    )
+    sent = plan.routing_errors.get(key)
+    if sent is None:
+        captured: list[Any] = []
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+            captured[:] = [status, headers]
+            return captured.append
+
+        result = app._finish_request(ctx, rv)(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            result.close()  # type: ignore[attr-defined]
+        sent = plan.routing_errors[key] = (captured[0], captured[1], body)
+    start_response(sent[0], list(sent[1]))
+    return _DirectBody((sent[2],) if sent[2] else ())
+
+
+def _derive_keys_once(signer: Signer) -> Signer:
+    # itsdangerous derives the signing key from the secret key (a hash) on
+    # every sign and verify; the result only depends on the secret key.
+    signer.derive_key = lru_cache(maxsize=8)(signer.derive_key)  # type: ignore[method-assign]
+    return signer
+
+
+@lru_cache(maxsize=256)
+def _compiled_template(env: Environment, source: str) -> Any:
+    # render_template_string's templates, compiled once per environment
+    # and source; the Jinja2 environment itself only caches named ones.
+    return env.from_string(source)
