@@ -360,7 +360,7 @@ def test_response_attributes_and_set_cookie():
 
 def test_session_new_and_modified_attributes():
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
     with app.test_request_context():
         assert flask.session.new is True
         assert flask.session.modified is False
@@ -368,7 +368,7 @@ def test_session_new_and_modified_attributes():
 
 def test_session_mutable_value_example(run_example):
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/start")
     def start():
@@ -485,7 +485,7 @@ def test_markup_sessions():
 
 def test_flash_and_get_flashed_messages_same_list_within_a_request():
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
     client = app.test_client()
 
     @app.route("/flash")

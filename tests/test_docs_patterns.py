@@ -118,7 +118,7 @@ def test_larger_application_package_runs_through_runserver(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
-    assert seen["calls"] == [["localhost", 5000, [["use_debugger", True], ["use_reloader", True]]]]
+    assert seen["calls"] == [["localhost", 5000, [["threaded", True], ["use_debugger", True], ["use_reloader", True]]]]
     assert seen["root_path"] == str(outer / "yourapplication")
     assert seen["index"] == "Hello World!"
     assert seen["static"] == "body { margin: 0 }\n"

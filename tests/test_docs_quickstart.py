@@ -75,7 +75,7 @@ def test_minimal_application_says_hello(run_example):
 
 def test_minimal_application_run_as_script_starts_the_server(run_example, run_calls):
     run_example(MINIMAL_APPLICATION, __name__="__main__")
-    assert run_calls == [("localhost", 5000, {"use_reloader": False, "use_debugger": False})]
+    assert run_calls == [("localhost", 5000, {"use_reloader": False, "use_debugger": False, "threaded": True})]
 
 
 def test_minimal_application_imported_does_not_start_the_server(run_example, run_calls):
@@ -101,7 +101,7 @@ def test_debug_mode_flag_and_run_argument_have_the_same_effect(run_example, run_
     second = run_example(MINIMAL_APPLICATION)["app"]
     run_example("app.run (debug=True)\n", app=second)
     assert run_calls[0] == run_calls[1]
-    assert run_calls[0][2] == {"use_reloader": True, "use_debugger": True}
+    assert run_calls[0][2] == {"use_reloader": True, "use_debugger": True, "threaded": True}
     assert first.debug is second.debug is True
 
 
@@ -275,7 +275,7 @@ def test_templates_see_request_session_g_and_flashed_messages(run_example, tmp_p
         " {{ get_flashed_messages() | length }}"
     )
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/page")
     def page():
@@ -549,7 +549,7 @@ def test_sessions_cookie_is_signed_not_forgeable(run_example):
 
 def test_message_flashing_functions():
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/save")
     def save():
