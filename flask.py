@@ -26,7 +26,7 @@ import warnings
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
 from urllib.parse import parse_qsl
 from uuid import UUID
 
@@ -150,7 +150,7 @@ class Response(_WerkzeugResponse):
     default_mimetype = "text/html"
 
 
-class Session(CallbackDict):
+class Session(CallbackDict[str, Any]):
     """The session of one client: a dict that notices when it is changed.
 
     It is stored in a cookie signed with :attr:`Flask.secret_key`, so the
@@ -311,7 +311,7 @@ class _PreservedContext:
 #: The stack of active request contexts. Its ``top`` is the context of the
 #: request being handled in this thread, greenlet or task, with ``app``,
 #: ``request``, ``session``, ``g`` and ``url_adapter`` attributes.
-_request_ctx_stack = LocalStack()
+_request_ctx_stack: LocalStack[_RequestContext] = LocalStack()
 
 _NO_CONTEXT = (
     "Working outside of a request context: this needs an active request."
@@ -662,13 +662,13 @@ class Flask:
 
         return Client(self, self.response_class, use_cookies=True)
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Call :meth:`wsgi_app`, so that middleware set on it applies."""
         return self.wsgi_app(environ, start_response)
 
     # -- the path of a request ---------------------------------------------
 
-    def wsgi_app(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """The WSGI application itself. It is a separate method from
         ``__call__`` so that middleware can wrap it::
 
@@ -742,10 +742,11 @@ class Flask:
         ctx = _current_context()
         req = ctx.request
         try:
-            req.endpoint, req.view_args = ctx.url_adapter.match()
+            endpoint, view_args = ctx.url_adapter.match()
         except HTTPException as e:
             req.routing_exception = e
             raise
+        req.endpoint, req.view_args = str(endpoint), dict(view_args)
         return req.endpoint, req.view_args
 
     def dispatch_request(self) -> Any:
@@ -840,9 +841,9 @@ class Flask:
             return self.response_class(*rv)
         environ = _current_context().request.environ
         if isinstance(rv, HTTPException):
-            return self.response_class.force_type(rv.get_response(environ))
+            rv = rv.get_response(environ)
         if callable(rv):
-            return self.response_class.force_type(rv, environ)
+            return cast(Response, self.response_class.force_type(rv, environ))
         endpoint = _current_context().request.endpoint
         raise TypeError(
             f"The view function {endpoint!r} returned {type(rv).__name__}"
@@ -884,7 +885,7 @@ class Flask:
             serializer, signer = _session_signing(
                 self.secret_key, tuple(self.secret_key_fallbacks)
             )
-            max_age = self.session_lifetime.total_seconds()
+            max_age = int(self.session_lifetime.total_seconds())
             try:
                 data = serializer.load_payload(signer.unsign(cookie, max_age=max_age))
             except BadData:
@@ -903,7 +904,7 @@ class Flask:
         :param session: the session to save.
         :param response: a :attr:`response_class` object.
         """
-        options = {"httponly": True, "samesite": "Lax", "secure": self.session_cookie_secure}
+        name, secure = self.session_cookie_name, self.session_cookie_secure
         if session:
             key = self.secret_key
             if not key:
@@ -920,9 +921,9 @@ class Flask:
                 )
             serializer, signer = _session_signing(key, tuple(self.secret_key_fallbacks))
             value = signer.sign(serializer.dump_payload(dict(session))).decode("ascii")
-            response.set_cookie(self.session_cookie_name, value, **options)
-        elif self.session_cookie_name in _current_context().request.cookies:
-            response.delete_cookie(self.session_cookie_name, **options)
+            response.set_cookie(name, value, httponly=True, samesite="Lax", secure=secure)
+        elif name in _current_context().request.cookies:
+            response.delete_cookie(name, httponly=True, samesite="Lax", secure=secure)
 
 
 # -- the session cookie's format ---------------------------------------------
@@ -1053,13 +1054,14 @@ def _session_signing(
     for each cookie, as the serializer's own ``dumps``/``loads`` would."""
     from itsdangerous import URLSafeTimedSerializer
 
+    keys: Any = [*fallbacks, secret_key]  # itsdangerous signs with the last
     serializer = URLSafeTimedSerializer(
-        [*fallbacks, secret_key],  # itsdangerous signs with the last
+        keys,
         salt="flask.session",
         serializer=_SessionJSON(),
         signer_kwargs={"digest_method": hashlib.sha256},
     )
-    return serializer, serializer.make_signer()
+    return serializer, cast("TimestampSigner", serializer.make_signer())
 
 
 # Secret keys that appear in documentation, Flask 0.1's and ours: anyone
@@ -1109,7 +1111,7 @@ class _StaticFiles(SharedDataMiddleware):
             return None, None
         return os.path.basename(path), self._opener(path)
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD"):
             return self.app(environ, start_response)
@@ -1132,20 +1134,20 @@ def _root_path_of(import_name: str) -> str:
     """The folder of a loaded module or package, or the working directory
     for one without a file (an interactive shell)."""
     module = sys.modules.get(import_name)
-    filename = getattr(module, "__file__", None)
+    filename: str | None = getattr(module, "__file__", None)
     if filename is None:
         return os.getcwd()
     return os.path.dirname(os.path.abspath(filename))
 
 
 #: The request being handled (see :class:`Request`).
-request: Request = _request_ctx_stack("request", unbound_message=_NO_CONTEXT)
+request = cast(Request, _request_ctx_stack("request", unbound_message=_NO_CONTEXT))
 
 #: The session of the current request (see :class:`Session`).
-session: Session = _request_ctx_stack("session", unbound_message=_NO_CONTEXT)
+session = cast(Session, _request_ctx_stack("session", unbound_message=_NO_CONTEXT))
 
 #: A namespace for data that lives as long as the current request.
-g: Any = _request_ctx_stack("g", unbound_message=_NO_CONTEXT)
+g = cast(Any, _request_ctx_stack("g", unbound_message=_NO_CONTEXT))
 
 #: The application handling the current request (see :class:`Flask`).
-current_app: Flask = _request_ctx_stack("app", unbound_message=_NO_CONTEXT)
+current_app = cast(Flask, _request_ctx_stack("app", unbound_message=_NO_CONTEXT))
