@@ -6,10 +6,11 @@ A microframework for Python web applications, built on Werkzeug for HTTP
 and routing, Jinja2 for templates and itsdangerous for signed cookies.
 
 This module is the whole framework. Read it from top to bottom: the request
-and response classes, the request context and its stack, the helper
-functions that views call, the :class:`Flask` application object in the
-order a request travels through it, and finally the context-local proxies
-``request``, ``session`` and ``g``.
+and response classes, the session object, the request context and its
+stack, the helper functions that views call, the :class:`Flask`
+application object in the order a request travels through it, the session
+cookie's format, the static files middleware, and finally the
+context-local proxies ``request``, ``session``, ``g`` and ``current_app``.
 
 :license: BSD-3-Clause, see LICENSE for details.
 """
@@ -371,6 +372,11 @@ def render_template(template_name: str, **context: Any) -> str:
 
 def render_template_string(source: str, **context: Any) -> str:
     """Render a template given as a string, with autoescaping on.
+
+    The source must be the application's own text. Pass what a user sent
+    as a variable (``render_template_string('Hi {{ name }}', name=name)``),
+    never as part of ``source``: a template can read the application's
+    configuration, its secret key included, and run code on the server.
 
     :param source: the template's source code.
     :param context: variables for the template, as in
