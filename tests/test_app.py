@@ -40,7 +40,7 @@ def test_public_names_have_docstrings():
     assert missing == []
 
 
-def test_package_name_is_kept(app):
+def test_package_name_is_kept():
     assert flask.Flask("some.module").package_name == "some.module"
 
 

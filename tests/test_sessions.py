@@ -77,12 +77,28 @@ def test_session_cookie_payload_is_readable_json(client):
     assert json.loads(decode_payload(session_cookie(client))) == {"user": "ada"}
 
 
-def test_session_cookie_is_signed(client):
+def test_session_cookie_edited_by_the_client_is_rejected(client):
+    """The payload is readable, not writable: the same signature over an
+    edited payload gives an empty session."""
     client.get("/set/user/ada")
-    value = session_cookie(client)
-    assert "." in value
-    payload, signature = value.rsplit(".", 1)
-    assert len(signature) > 20
+    payload, rest = session_cookie(client).split(".", 1)
+    padded = payload + "=" * (-len(payload) % 4)
+    assert json.loads(base64.urlsafe_b64decode(padded)) == {"user": "ada"}
+    edited = base64.urlsafe_b64encode(b'{"user":"root"}').rstrip(b"=").decode()
+    client.set_cookie("session", f"{edited}.{rest}")
+    assert client.get("/get/user").data == b"<missing>"
+
+
+def test_session_cookie_signed_with_another_key_is_rejected(app, client):
+    client.get("/set/user/ada")
+    other = flask.Flask(__name__)
+    other.secret_key = "another secret"
+    other.route("/get/<key>")(app.view_functions["get_value"])
+    other_client = other.test_client()
+    other_client.set_cookie("session", session_cookie(client))
+    assert other_client.get("/get/user").data == b"<missing>"
+    # The same cookie is good for the key that signed it.
+    assert client.get("/get/user").data == b"ada"
 
 
 def test_session_without_cookie_is_new_and_unmodified(client):

@@ -188,7 +188,7 @@ def test_update_template_context_fills_a_dict_in_place(app):
         assert context["g"] is flask.g._get_current_object()
 
 
-def test_render_template_outside_a_request_raises(app):
+def test_render_template_outside_a_request_raises():
     with pytest.raises(RuntimeError, match="request context"):
         flask.render_template_string("x")
 

@@ -1,5 +1,6 @@
 """Every example of the Quickstart chapter of the Flask 0.1 documentation
-(/work/shared/flask-0.1-docs.txt, section 1.3), run against flask.py.
+("Flask Documentation, Release 0.1", section 1.3 "Quickstart"), run
+against flask.py.
 
 The examples are kept as the documentation prints them. The only changes
 are Python 3 ones (print(), no u'' prefixes in reprs) and repairs of
@@ -268,7 +269,10 @@ def test_rendering_templates_hello(run_example, tmp_path):
     assert b"<h1>Hello &lt;b&gt;!</h1>" in client.get("/hello/<b>").data
 
 
-def test_templates_see_request_session_g_and_flashed_messages(run_example, tmp_path):
+def test_templates_see_request_session_g_and_flashed_messages(tmp_path, monkeypatch):
+    # An application whose module cannot be found has the working folder
+    # as its root path: the templates folder is looked up there.
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "all.html").write_text(
         "{{ request.path }} {{ session.get('x', 'none') }} {{ g.user }}"

@@ -1,5 +1,5 @@
 """Every example of the "Patterns for Flask" chapter of the Flask 0.1
-documentation (/work/shared/flask-0.1-docs.txt, section 1.6), run
+documentation ("Flask Documentation, Release 0.1", section 1.6), run
 against flask.py.
 
 The examples are kept as the documentation prints them; each change (a
