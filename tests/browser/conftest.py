@@ -142,9 +142,22 @@ def chromium(require, tmp_path):
         driver.quit()
 
 
+#: The settings the examples read from the environment, as a deployment
+#: sets them (debug off). flaskr's login is the one its own tests use, since
+#: both suites may import the module in the same process.
+EXAMPLE_ENV = {
+    'SECRET_KEY': 'browser tests: a key used nowhere else',
+    'FLASKR_USERNAME': 'admin',
+    'FLASKR_PASSWORD': 'a password for the tests',
+    'DEBUG': '',
+}
+
+
 def load_example(name, database, monkeypatch):
     """Import ``examples/<name>/<name>.py`` with its ``DATABASE`` pointing
     at ``database``, a new empty database."""
+    for key, value in EXAMPLE_ENV.items():
+        monkeypatch.setenv(key, value)
     monkeypatch.syspath_prepend(str(EXAMPLES / name))
     module = importlib.import_module(name)
     # Imported by the examples' own test suites too, in the same process:
