@@ -1,8 +1,11 @@
 # The project's commands. Each builds .venv first when it is missing or
 # when setup.py or requirements-dev.txt changed.
 #
-#   make run            serve an example app on http://127.0.0.1:5000
-#   make run APP=flaskr serve another one (hello, flaskr, minitwit)
+#   make run            serve the demo (minitwit) on http://127.0.0.1:5000,
+#                       installing only flask.py and its three libraries
+#   make run APP=flaskr serve another example (hello, flaskr, minitwit);
+#                       PORT=8080 and HOST=0.0.0.0 choose where it listens
+#   make check          the fast tests and mypy, for the edit-test loop
 #   make test           run every test, with flask.py's coverage report
 #   make docs           build the HTML documentation into docs/_build/html
 #   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
@@ -12,6 +15,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APP ?= minitwit
+PORT ?= 5000
+HOST ?= 127.0.0.1
+# The example applications make run knows: examples/hello.py and the
+# folders examples/NAME holding NAME.py.
+APPS := hello $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.py)))))
 
 .PHONY: run test venv clean docs bench
 
@@ -22,12 +30,27 @@ $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . -r requirements-dev.txt
 	touch $@
 
-run: venv
+# make run needs the runtime only: flask.py and its three libraries in
+# .venv, without the test and documentation tools (make test adds those to
+# the same .venv). The demo gets development settings, never for production.
+$(VENV)/.runtime: setup.py pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -f $(VENV)/.installed || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+run:
+	@case " $(APPS) " in *" $(APP) "*) ;; *) \
+	  echo "make run: unknown APP '$(APP)'; choose one of: $(APPS)" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory $(VENV)/.runtime
 	@# flaskr and minitwit live in their own folder (examples/APP/APP.py) and
 	@# create their database there on the first start; hello is examples/hello.py.
 	@if [ -d examples/$(APP) ]; then dir=examples/$(APP); else dir=examples; fi; \
-	echo "Serving $$dir/$(APP).py: point your browser to http://127.0.0.1:5000/ (Ctrl-C stops it)"; \
-	cd $$dir && exec "$(CURDIR)/$(BIN)/python" $(APP).py
+	echo "Serving $$dir/$(APP).py on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."; \
+	echo "For this demo only: DEBUG=1 and a development SECRET_KEY are set."; \
+	if [ "$(APP)" = flaskr ]; then echo "Log in as admin, password default."; fi; \
+	cd $$dir && DEBUG=1 SECRET_KEY="development key, not for production" \
+	  FLASKR_USERNAME=admin FLASKR_PASSWORD=default HOST="$(HOST)" PORT="$(PORT)" \
+	  exec "$(CURDIR)/$(BIN)/python" $(APP).py
 
 test: venv
 	$(BIN)/python -m pytest --cov=flask --cov-branch --cov-report=term-missing --cov-fail-under=100
