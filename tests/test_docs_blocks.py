@@ -199,8 +199,11 @@ def check_request(folder):
 
 
 def check_uploads(folder):
+    # The example makes its uploads folder itself, as a reader's fresh
+    # folder has none.
+    assert not (folder / "uploads").exists()
     app = import_app("app")
-    (folder / "uploads").mkdir()
+    assert (folder / "uploads").is_dir()
     client = app.test_client()
     assert b"multipart/form-data" in client.get("/upload").data
     data = {"the_file": (io.BytesIO(b"file contents"), "../../evil name.txt")}
@@ -228,7 +231,12 @@ def check_errors(folder):
 
 
 def check_sessions(folder):
-    client = import_app("app").test_client()
+    # The page says to pass the key in the environment.
+    os.environ["SECRET_KEY"] = "a key for the quickstart's session example"
+    try:
+        client = import_app("app").test_client()
+    finally:
+        del os.environ["SECRET_KEY"]
     assert client.get("/").data == b"You are not logged in"
     assert b"<form" in client.get("/login").data
     rv = client.post("/login", data={"username": "<b>ann</b>"})
@@ -335,3 +343,81 @@ def test_every_example_has_a_check():
 def test_documented_example_runs(example, materialize):
     folder = materialize(example)
     CHECKS[example](folder)
+
+
+# -- the examples started the way the page says: python app.py ---------------
+
+#: A path each example answers with 200, and the environment the page
+#: says to start it with.
+SCRIPT_RUNS = {
+    "hello": ("hello.py", "/", {}),
+    "routing": ("app.py", "/post/42", {}),
+    "slashes": ("app.py", "/projects/", {}),
+    "methods": ("app.py", "/login", {}),
+    "templates": ("app.py", "/hello/ann", {}),
+    "request": ("app.py", "/search?q=x", {}),
+    "uploads": ("app.py", "/upload", {}),
+    "cookies": ("app.py", "/", {}),
+    "errors": ("app.py", "/nowhere", {}),
+    "sessions": ("app.py", "/", {"SECRET_KEY": "a key for the quickstart"}),
+}
+
+# app.run() listens on port 5000, which another program may hold: the
+# script runs as __main__ exactly as "python app.py" runs it, except that
+# Flask.run is given a free port.
+RUN_ON_PORT = """
+import runpy, sys, flask
+port = int(sys.argv[2])
+run = flask.Flask.run
+flask.Flask.run = lambda self, host=None, port_=None, **options: run(
+    self, "127.0.0.1", port, **options)
+sys.argv = sys.argv[1:2]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", sorted(SCRIPT_RUNS))
+def test_documented_example_serves_when_run_as_a_script(example, tmp_path, free_port):
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    folder = tmp_path / example
+    for path, code in example_files(example).items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(code, encoding="utf-8")
+    script, url_path, env = SCRIPT_RUNS[example]
+    assert "app.run()" in (folder / script).read_text()
+    server = subprocess.Popen(
+        [sys.executable, "-c", RUN_ON_PORT, script, str(free_port)], cwd=folder,
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, server.stdout.read().decode()
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{free_port}{url_path}", timeout=5) as rv:
+                    status = rv.status
+                break
+            except urllib.error.HTTPError as error:
+                status = error.code
+                error.close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the example never served"
+                time.sleep(0.1)
+        expected = 404 if example == "errors" else 200
+        assert status == expected
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_every_example_is_run_as_a_script():
+    examples = {block["example"] for block in ALL_BLOCKS
+                if block["example"] and block["chapter"] == "quickstart.rst"}
+    assert examples == set(SCRIPT_RUNS)
