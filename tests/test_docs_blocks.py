@@ -1,5 +1,5 @@
-"""Runs the code blocks of the documentation's quickstart and patterns
-chapters, so that a change in flask.py that breaks a documented example
+"""Runs the code blocks of the documentation's quickstart, patterns and
+deployment chapters, so that a change in flask.py that breaks a documented example
 fails the test suite.
 
 The convention, also noted at the top of both chapters: a comment
@@ -29,7 +29,7 @@ import pytest
 import flask
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-CHAPTERS = ["quickstart.rst", "patterns.rst"]
+CHAPTERS = ["quickstart.rst", "patterns.rst", "deployment.rst"]
 
 MARKER = re.compile(r"^\.\. example: (?P<example>[\w-]+)/(?P<path>\S+)\s*$")
 DIRECTIVE = re.compile(r"^\.\. code-block:: (?P<language>\S+)\s*$")
@@ -305,6 +305,31 @@ def check_flashing(folder):
     assert b"<li>You were successfully logged in</li>" in rv.data
     # Shown once: the next page has no message.
     assert b"successfully logged in" not in client.get("/").data
+
+
+def check_revoke(folder):
+    os.environ["SECRET_KEY"] = "a key for the deployment chapter's example"
+    try:
+        app = import_app("app")
+    finally:
+        del os.environ["SECRET_KEY"]
+    laptop = app.test_client()
+    login = {"user": "ann", "password": "correct horse"}
+    assert laptop.post("/login", data={"user": "ann", "password": "no"}).status_code == 403
+    assert laptop.post("/login", data=login).data == b"Logged in"
+    assert laptop.get("/").data == b"Hello ann"
+    # A copy of the cookie, taken while ann was logged in...
+    copy = app.test_client()
+    cookie = laptop.get_cookie("session")
+    copy.set_cookie(cookie.key, cookie.value)
+    assert copy.get("/").data == b"Hello ann"
+    # ...stops working when she logs out.
+    assert laptop.post("/logout").data == b"Logged out everywhere"
+    assert laptop.get("/").data == b"Hello stranger"
+    assert copy.get("/").data == b"Hello stranger"
+    # Logging in again gives a cookie that works.
+    laptop.post("/login", data=login)
+    assert laptop.get("/").data == b"Hello ann"
 
 
 CHECKS = {
