@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -76,8 +77,9 @@ class Browser:
         """Follow the link whose text is ``text`` and wait for the next page."""
         link = WebDriverWait(self.driver, WAIT).until(
             ec.element_to_be_clickable((By.LINK_TEXT, text)))
+        self.mark_page()
         link.click()
-        self.wait_for_next_page(link)
+        self.wait_for_next_page()
 
     def submit(self, form_css='form', **fields):
         """Fill the named fields of a form, submit it and wait for the
@@ -87,18 +89,33 @@ class Browser:
             field = form.find_element(By.NAME, name)
             field.clear()
             field.send_keys(value)
+        self.mark_page()
         form.find_element(By.CSS_SELECTOR, '[type=submit]').click()
-        self.wait_for_next_page(form)
+        self.wait_for_next_page()
 
-    def wait_for_next_page(self, element):
-        """Wait until ``element``'s page has been replaced by the next one
-        and that one is fully loaded."""
-        wait = WebDriverWait(self.driver, WAIT)
-        wait.until(ec.staleness_of(element))
-        # The old page is gone as soon as the next one starts arriving;
-        # checks that do not wait (find_all, flashes) need all of it.
-        wait.until(lambda driver: driver.execute_script(
-            'return document.readyState') == 'complete')
+    def mark_page(self):
+        """Mark the current page, so that :meth:`wait_for_next_page` can
+        tell it from the next one."""
+        self.driver.execute_script('window.flaskTestOldPage = true;')
+
+    def wait_for_next_page(self):
+        """Wait until the marked page has been replaced by the next one and
+        that one is fully loaded.
+
+        This used to poll the old page's element with Selenium's
+        staleness_of(), which only understands the stale-element error.
+        While Chromium swaps one document for the next, chromedriver can
+        answer a command on the old element with its generic "unknown
+        error" instead (the node or its JavaScript context is already
+        gone), a plain WebDriverException that ended the test: about one
+        run in ten of the longest test. Now the mark lives in the old
+        page's window object only, and errors during the swap are retried
+        until the wait ends.
+        """
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script(
+                'return !window.flaskTestOldPage'
+                " && document.readyState === 'complete';"))
 
     def text(self, css='body'):
         """The visible text of the first element matching ``css``."""
@@ -193,7 +210,7 @@ def serve(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def browser(chromium, serve, request):
+def browser(chromium, serve, request, tmp_path):
     """A function that serves the named example and returns a
     :class:`Browser` on it, with a fresh screenshot folder for the test."""
     artifacts = ARTIFACTS / request.node.name
@@ -203,4 +220,8 @@ def browser(chromium, serve, request):
     def open_example(name):
         return Browser(chromium, serve(name), artifacts)
 
-    return open_example
+    yield open_example
+    # Chromedriver's log of every command and answer, to explain a failure.
+    log = tmp_path / 'chromedriver.log'
+    if log.exists():
+        shutil.copy(log, artifacts / 'chromedriver.log')
