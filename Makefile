@@ -4,7 +4,7 @@
 #   make run            serve the demo (minitwit) on http://127.0.0.1:5000,
 #                       installing only flask.py and its three libraries
 #   make run APP=flaskr serve another example (hello, flaskr, minitwit);
-#                       PORT=8080 and HOST=0.0.0.0 choose where it listens
+#                       PORT=8080 and HOST=... choose where it listens
 #   make check          the fast tests and mypy, for the edit-test loop
 #   make test           run every test, with flask.py's coverage report
 #   make docs           build the HTML documentation into docs/_build/html
