@@ -30,12 +30,17 @@ $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . -r requirements-dev.txt
 	touch $@
 
-# make run needs the runtime only: flask.py and its three libraries in
-# .venv, without the test and documentation tools (make test adds those to
-# the same .venv). The demo gets development settings, never for production.
-$(VENV)/.runtime: setup.py pyproject.toml
+# make run needs the runtime only: Werkzeug, Jinja2 and itsdangerous (the
+# install_requires of setup.py) in .venv, and flask.py on its path through
+# a .pth file, as an editable install does, without the minute-long build
+# of one. make test later adds the test and documentation tools to .venv.
+RUNTIME_REQUIRES := $(shell sed -n '/install_requires=\[/,/\]/s/^ *["'"'"']\([^"'"'"']*\)["'"'"'],\{0,1\}$$/\1/p' setup.py)
+
+$(VENV)/.runtime: setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@test -f $(VENV)/.installed || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@test -f $(VENV)/.installed || { \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check $(foreach r,$(RUNTIME_REQUIRES),'$(r)') && \
+	  $(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/flask-py.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"; }
 	@touch $@
 
 run:
