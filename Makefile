@@ -1,9 +1,11 @@
 # The project's commands. Each builds .venv first when it is missing or
 # when pyproject.toml, requirements-dev.txt or constraints.txt changed.
 #
-#   make run            serve an example app on http://127.0.0.1:5000
-#   make run APP=flaskr serve another one (hello, flaskr, minitwit)
-#   make check          type-check flask.py and run the fast tests (seconds)
+#   make run            serve the demo (minitwit) on http://127.0.0.1:5000,
+#                       installing only flask.py and the libraries it needs
+#   make run APP=flaskr serve another example (hello, flaskr, minitwit);
+#                       PORT=8080 and HOST=... choose where it listens
+#   make check          the fast tests and mypy, for the edit-test loop
 #   make test           type-check flask.py and run every test, with coverage
 #   make docs           build the HTML documentation into docs/_build/html
 #   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
@@ -18,6 +20,11 @@ VENV ?= .venv
 CONSTRAINTS ?= constraints.txt
 BIN := $(VENV)/bin
 APP ?= minitwit
+PORT ?= 5000
+HOST ?= 127.0.0.1
+# The example applications make run knows: examples/hello.py and the
+# folders examples/NAME holding NAME.py.
+APPS := hello $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.py)))))
 
 .PHONY: run check test venv clean docs bench
 
@@ -29,12 +36,31 @@ $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt $(CONSTRAINTS)
 		-c $(CONSTRAINTS) -e . -r requirements-dev.txt
 	touch $@
 
-run: venv
+# make run needs the runtime only: the libraries pinned in constraints.txt
+# (Werkzeug, Jinja2, itsdangerous, MarkupSafe) in .venv, and flask.py on its
+# path through a .pth file, as an editable install does, without the
+# minute-long build of one. make test later adds the test and documentation
+# tools to .venv.
+$(VENV)/.runtime: pyproject.toml $(CONSTRAINTS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -f $(VENV)/.installed || { \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(CONSTRAINTS) && \
+	  $(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/flask-py.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"; }
+	@touch $@
+
+run:
+	@case " $(APPS) " in *" $(APP) "*) ;; *) \
+	  echo "make run: unknown APP '$(APP)'; choose one of: $(APPS)" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory $(VENV)/.runtime
 	@# flaskr and minitwit live in their own folder (examples/APP/APP.py) and
 	@# create their database there on the first start; hello is examples/hello.py.
 	@if [ -d examples/$(APP) ]; then dir=examples/$(APP); else dir=examples; fi; \
-	echo "Serving $$dir/$(APP).py: point your browser to http://127.0.0.1:5000/ (Ctrl-C stops it)"; \
-	cd $$dir && exec "$(CURDIR)/$(BIN)/python" $(APP).py
+	echo "Serving $$dir/$(APP).py on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."; \
+	echo "For this demo only: DEBUG=1 and a development SECRET_KEY are set."; \
+	if [ "$(APP)" = flaskr ]; then echo "Log in as admin, password default."; fi; \
+	cd $$dir && DEBUG=1 SECRET_KEY="development key, not for production" \
+	  FLASKR_USERNAME=admin FLASKR_PASSWORD=default HOST="$(HOST)" PORT="$(PORT)" \
+	  exec "$(CURDIR)/$(BIN)/python" $(APP).py
 
 check: venv
 	$(BIN)/mypy --strict flask.py

@@ -51,6 +51,7 @@ def selenium():
     runs, not when the tests are collected: ``pytest -m "not slow"`` and a
     checkout without Selenium installed must not need it."""
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -58,7 +59,7 @@ def selenium():
 
     return types.SimpleNamespace(
         webdriver=webdriver, Service=Service, By=By, ec=expected_conditions,
-        WebDriverWait=WebDriverWait,
+        WebDriverWait=WebDriverWait, WebDriverException=WebDriverException,
     )
 
 
@@ -93,8 +94,9 @@ class Browser:
         se = selenium()
         link = se.WebDriverWait(self.driver, WAIT).until(
             se.ec.element_to_be_clickable((se.By.LINK_TEXT, text)))
+        self.mark_page()
         link.click()
-        self.wait_for_next_page(link)
+        self.wait_for_next_page()
 
     def submit(self, form_css='form', **fields):
         """Fill the named fields of a form, submit it and wait for the
@@ -105,19 +107,34 @@ class Browser:
             field = form.find_element(by.NAME, name)
             field.clear()
             field.send_keys(value)
+        self.mark_page()
         form.find_element(by.CSS_SELECTOR, '[type=submit]').click()
-        self.wait_for_next_page(form)
+        self.wait_for_next_page()
 
-    def wait_for_next_page(self, element):
-        """Wait until ``element``'s page has been replaced by the next one
-        and that one is fully loaded."""
+    def mark_page(self):
+        """Mark the current page, so that :meth:`wait_for_next_page` can
+        tell it from the next one."""
+        self.driver.execute_script('window.flaskTestOldPage = true;')
+
+    def wait_for_next_page(self):
+        """Wait until the marked page has been replaced by the next one and
+        that one is fully loaded.
+
+        This used to poll the old page's element with Selenium's
+        staleness_of(), which only understands the stale-element error.
+        While Chromium swaps one document for the next, chromedriver can
+        answer a command on the old element with its generic "unknown
+        error" instead (the node or its JavaScript context is already
+        gone), a plain WebDriverException that ended the test: about one
+        run in ten of the longest test. Now the mark lives in the old
+        page's window object only, and errors during the swap are retried
+        until the wait ends.
+        """
         se = selenium()
-        wait = se.WebDriverWait(self.driver, WAIT)
-        wait.until(se.ec.staleness_of(element))
-        # The old page is gone as soon as the next one starts arriving;
-        # checks that do not wait (find_all, flashes) need all of it.
-        wait.until(lambda driver: driver.execute_script(
-            'return document.readyState') == 'complete')
+        se.WebDriverWait(self.driver, WAIT, ignored_exceptions=(se.WebDriverException,)).until(
+            lambda driver: driver.execute_script(
+                'return !window.flaskTestOldPage'
+                " && document.readyState === 'complete';"))
 
     def text(self, css='body'):
         """The visible text of the first element matching ``css``."""
@@ -164,9 +181,22 @@ def chromium(require, tmp_path):
         driver.quit()
 
 
+#: The settings the examples read from the environment, as a deployment
+#: sets them (debug off). flaskr's login is the one its own tests use, since
+#: both suites may import the module in the same process.
+EXAMPLE_ENV = {
+    'SECRET_KEY': 'browser tests: a key used nowhere else',
+    'FLASKR_USERNAME': 'admin',
+    'FLASKR_PASSWORD': 'a password for the tests',
+    'DEBUG': '',
+}
+
+
 def load_example(name, database, monkeypatch):
     """Import ``examples/<name>/<name>.py`` with its ``DATABASE`` pointing
     at ``database``, a new empty database."""
+    for key, value in EXAMPLE_ENV.items():
+        monkeypatch.setenv(key, value)
     monkeypatch.syspath_prepend(str(EXAMPLES / name))
     module = importlib.import_module(name)
     # Imported by the examples' own test suites too, in the same process:
@@ -202,7 +232,7 @@ def serve(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def browser(chromium, serve, request):
+def browser(chromium, serve, request, tmp_path):
     """A function that serves the named example and returns a
     :class:`Browser` on it, with a fresh screenshot folder for the test."""
     artifacts = ARTIFACTS / request.node.name
@@ -212,4 +242,8 @@ def browser(chromium, serve, request):
     def open_example(name):
         return Browser(chromium, serve(name), artifacts)
 
-    return open_example
+    yield open_example
+    # Chromedriver's log of every command and answer, to explain a failure.
+    log = tmp_path / 'chromedriver.log'
+    if log.exists():
+        shutil.copy(log, artifacts / 'chromedriver.log')

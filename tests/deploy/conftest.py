@@ -5,18 +5,26 @@ use it are done, whether they passed or not (``tests/server_process.py``
 does the starting and stopping for every test that runs a server).
 
 The servers run from the files in ``tests/deploy/configs/``, which the
-documentation shows as they are. Their placeholders are filled in here:
+documentation shows as they are. They are written with example values a
+reader can paste; here each is replaced by the test's own:
 
-``@PORT@``    the TCP port on 127.0.0.1 the server listens on: 0 (the
-            system picks one) where the server accepts it, else a port
-            the system reported free (``server_process.start_server``
-            checks that the server got it)
-``@APPDIR@``  the folder holding the yourapplication package
-``@CONFDIR@`` the folder holding the filled-in copies of the files
-``@RUNDIR@``  a scratch folder for pid files, logs, sockets, temp files
-``@SOCKET@``  the FastCGI server's Unix socket
-``@PYTHON@``  a Python interpreter that has Flask installed
-``@VENV@``    the virtual environment of mod_wsgi's daemon process
+``8000``                                   the TCP port on 127.0.0.1: 0 (the
+                                           system picks one) where the server
+                                           accepts it, else a port the system
+                                           reported free (``server_process``
+                                           checks that the server got it)
+``/srv/yourapplication``                   the folder holding the
+                                           yourapplication package
+``/var/www/yourapplication``               the folder holding the
+                                           filled-in copies of the files
+``/run/yourapplication``                   a scratch folder for pid files,
+                                           logs, sockets, temp files
+``/run/yourapplication/fcgi.sock``         the FastCGI server's Unix socket
+``/srv/yourapplication/.venv/bin/python``  a Python that has Flask installed
+``/srv/yourapplication/.venv``             the virtual environment of
+                                           mod_wsgi's daemon process
+
+(``@PORT@``, ``@APPDIR@``, ... placeholders are filled in the same way.)
 
 Everything goes to one temporary folder that other users can read:
 Apache's and nginx's workers run as www-data and cannot enter pytest's
@@ -66,16 +74,48 @@ def make_dir(path):
     return path
 
 
+#: The example values the files in configs/ are written with, by the
+#: keyword fill_config() takes for each.
+EXAMPLE_VALUES = {
+    "python": "/srv/yourapplication/.venv/bin/python",
+    "venv": "/srv/yourapplication/.venv",
+    "socket": "/run/yourapplication/fcgi.sock",
+    "rundir": "/run/yourapplication",
+    "confdir": "/var/www/yourapplication",
+    "appdir": "/srv/yourapplication",
+    "port": "8000",
+}
+
+
+def _example_pattern(example):
+    """A regular expression for one example value; the port only as a
+    whole number (8000, not the 8000 in 18000)."""
+    return rf"\b{example}\b" if example.isdigit() else re.escape(example)
+
+
 def fill_config(name, dest, **values):
-    """Copy ``configs/<name>`` into the folder ``dest`` with its
-    ``@PLACEHOLDERS@`` replaced by ``values`` (keys in lower case), keep it
-    executable if it was, and return the new file's path."""
+    """Copy ``configs/<name>`` into the folder ``dest`` with its example
+    values (and any ``@PLACEHOLDERS@``) replaced by ``values`` (keys as in
+    ``EXAMPLE_VALUES``), keep it executable if it was, and return the new
+    file's path."""
     source = CONFIGS / name
     text = source.read_text()
     for key, value in values.items():
         text = text.replace(f"@{key.upper()}@", str(value))
     left = re.findall(r"@[A-Z_]+@", text)
     assert not left, f"{name}: no value given for {sorted(set(left))}"
+    replacements = {EXAMPLE_VALUES[key]: str(value) for key, value in values.items()
+                    if key in EXAMPLE_VALUES}
+    if replacements:
+        # One pass, longest first: /srv/yourapplication/.venv is replaced
+        # as a whole, not as /srv/yourapplication followed by /.venv.
+        pattern = re.compile("|".join(
+            _example_pattern(example)
+            for example in sorted(replacements, key=len, reverse=True)))
+        text = pattern.sub(lambda match: replacements[match.group()], text)
+    unfilled = [key for key, example in EXAMPLE_VALUES.items()
+                if key not in values and re.search(_example_pattern(example), text)]
+    assert not unfilled, f"{name}: no value given for {unfilled}"
     target = Path(dest) / name
     target.write_text(text)
     target.chmod(0o755 if os.access(source, os.X_OK) else 0o644)
