@@ -84,7 +84,12 @@ def test_g_is_fresh_for_each_request(app, client):
     assert client.get("/").data == b"1"
 
 
-def test_debug_keeps_the_context_after_an_unhandled_exception(app, client):
+#: What Werkzeug's interactive debugger puts in the environ of a request
+#: it runs: the application may hand it the context to keep.
+DEBUGGER_ENVIRON = {"werkzeug.debug.preserve_context": [].append}
+
+
+def test_debugger_keeps_the_context_after_an_unhandled_exception(app, client):
     app.debug = True
 
     @app.route("/fail")
@@ -93,7 +98,7 @@ def test_debug_keeps_the_context_after_an_unhandled_exception(app, client):
         raise ValueError("boom")
 
     with pytest.raises(ValueError):
-        client.get("/fail?x=1")
+        client.get("/fail?x=1", environ_overrides=DEBUGGER_ENVIRON)
     # The debugger can still look at the failed request.
     assert flask.request.path == "/fail"
     assert flask.request.args["x"] == "1"
@@ -112,11 +117,26 @@ def test_next_request_drops_the_kept_context(app, client):
         return flask.request.path
 
     with pytest.raises(ValueError):
-        client.get("/fail")
+        client.get("/fail", environ_overrides=DEBUGGER_ENVIRON)
     assert flask._request_ctx_stack.top is not None
     assert client.get("/ok").data == b"/ok"
     # The kept context was dropped when the new request came in, and the
     # new one was unbound at its end: nothing is left.
+    assert flask._request_ctx_stack.top is None
+
+
+def test_debug_mode_without_the_debugger_keeps_no_context(app, client):
+    """A failed request's context is kept only for Werkzeug's debugger: a
+    plain client (or server) in debug mode finds the stack empty after
+    the exception."""
+    app.debug = True
+
+    @app.route("/fail")
+    def fail():
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        client.get("/fail")
     assert flask._request_ctx_stack.top is None
 
 
