@@ -213,8 +213,7 @@ def test_middleware_around_wsgi_app_also_wraps_static_files(app, client, static)
     assert seen == ["/static/style.css"]
 
 
-def test_static_file_under_a_script_name(app, static):
-    client = app.test_client()
+def test_static_file_under_a_script_name(app, client, static):
     response = client.get("/static/style.css", environ_base={"SCRIPT_NAME": "/myapp"})
     assert response.data == b"body { color: red }"
     with app.test_request_context("/", base_url="http://localhost/myapp/"):
