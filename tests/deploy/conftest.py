@@ -25,17 +25,15 @@ import importlib.metadata
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import START_TIMEOUT, Server, find_program, make_dir
 
 DEPLOY = Path(__file__).resolve().parent
 REPO = DEPLOY.parent.parent
@@ -46,20 +44,9 @@ CONFIGS = DEPLOY / "configs"
 PYTHON = sys.executable
 VENV_BIN = Path(sys.executable).parent
 
-#: How long a server may take to answer its first request.
-START_TIMEOUT = 30
-#: How long a server may take to stop before it is killed.
-STOP_TIMEOUT = 10
-
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 #: Debian's mod_wsgi embeds this Python, whatever python3 is first on PATH.
 SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-def find_program(name):
-    """The path of a system program, also looking in the sbin folders that
-    are not on every user's PATH (Debian puts apache2 and nginx there)."""
-    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
 
 
 def pick_port():
@@ -67,14 +54,6 @@ def pick_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def make_dir(path):
-    """Create a folder that the web servers' users can enter and read."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o755)
-    return path
 
 
 def fill_config(name, dest, **values):
@@ -91,84 +70,6 @@ def fill_config(name, dest, **values):
     target.write_text(text)
     target.chmod(0o755 if os.access(source, os.X_OK) else 0o644)
     return target
-
-
-class Server:
-    """A server process started by the tests.
-
-    ``url`` is where the application is mounted (no trailing slash),
-    ``pid`` the server's process id. The process runs in a session of its
-    own, so that its workers can be stopped with it.
-    """
-
-    def __init__(self, name, command, url, rundir, cwd=None, env=None):
-        self.name = name
-        self.url = url
-        self.rundir = Path(rundir)
-        self.log_path = self.rundir / f"{name}.log"
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [str(part) for part in command],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.pid = self.process.pid
-
-    def log(self):
-        """The server's console output, and the error logs it wrote to its
-        run folder, to explain a failure."""
-        parts = []
-        for path in sorted(self.rundir.glob("*.log")):
-            text = path.read_text(errors="replace")[-4000:]
-            parts.append(f"--- {path.name} ---\n{text}")
-        return "\n".join(parts)
-
-    def wait_ready(self, path="/", timeout=START_TIMEOUT):
-        """Wait until the server answers a GET of ``path`` with anything but
-        a server error (a 502 from a web server means the application
-        behind it is not up yet), or fail with its log after ``timeout``
-        seconds or as soon as it exits."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(
-                    f"{self.name} exited with status {self.process.returncode}"
-                    f" before serving:\n{self.log()}"
-                )
-            try:
-                with urllib.request.urlopen(self.url + path, timeout=5):
-                    return
-            except urllib.error.HTTPError as error:
-                error.close()
-                if error.code < 500:
-                    return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"{self.name} did not answer within {timeout}s:\n{self.log()}")
-            time.sleep(0.1)
-
-    def stop(self):
-        """Stop the server by its PID: SIGTERM, then SIGKILL if it is still
-        running after STOP_TIMEOUT seconds; then kill whatever of its
-        process group (its own workers) outlived it."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT)
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._log.close()
 
 
 def python_env(appdir):
