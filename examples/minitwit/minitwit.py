@@ -1,4 +1,4 @@
-"""MiniTwit: a small Twitter clone on Flask and SQLite.
+"""MiniTwit: a small Twitter clone on Flask and SQLite or PostgreSQL.
 
 People register, log in, post short messages and follow each other. The
 home page shows your own messages and those of the people you follow; the
@@ -6,7 +6,10 @@ public timeline shows everyone's.
 
 Run it from this folder with ``python minitwit.py``. The database is
 ``minitwit.db`` beside this file unless ``MINITWIT_DATABASE`` names another
-path; it is created on the first start.
+path; it is created on the first start. With ``DATABASE_URL`` set to a
+``postgresql://`` URL, MiniTwit uses that PostgreSQL database instead
+(``pip install "psycopg[binary]"``; create the tables once with
+``python -c "import minitwit; minitwit.init_db()"``).
 """
 import os
 import re
@@ -21,10 +24,23 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from flask import Flask, request, session, g, redirect, url_for, \
     abort, render_template, flash
 
+try:
+    import psycopg  # needed only for PostgreSQL
+    from psycopg.rows import dict_row
+except ImportError:
+    psycopg = None
+
 # configuration
 DATABASE = os.environ.get(
     'MINITWIT_DATABASE',
     os.path.join(os.path.dirname(os.path.abspath(__file__)), 'minitwit.db'))
+# postgresql://user:password@host:port/dbname to use PostgreSQL; unset (or
+# empty) for the SQLite file DATABASE.
+DATABASE_URL = os.environ.get('DATABASE_URL') or None
+if DATABASE_URL and not DATABASE_URL.startswith(('postgresql://',
+                                                 'postgres://')):
+    raise RuntimeError(f'DATABASE_URL must be a postgresql:// URL (or unset'
+                       f' for SQLite), not {DATABASE_URL.split(":")[0]}:...')
 PER_PAGE = 30
 DEBUG = True
 SECRET_KEY = 'development key'
@@ -45,36 +61,69 @@ app.secret_key = SECRET_KEY
 app.debug = DEBUG
 
 
+# This is the one place where SQLite and PostgreSQL differ: how to
+# connect, the placeholder of query parameters and the schema's automatic
+# ids. Everything else is the same SQL on both.
+
 def connect_db():
-    """Open a connection to the configured database. Rows come back as
-    :class:`sqlite3.Row`, readable by column name."""
-    # DATABASE is looked up at call time, so that tests can point it at a
-    # temporary file after importing this module.
+    """Open a new connection to the configured database: PostgreSQL when
+    ``DATABASE_URL`` is set, the SQLite file ``DATABASE`` otherwise. Rows
+    come back readable by column name on both."""
+    # Both settings are looked up at call time, so that tests can point
+    # them at a temporary database after importing this module.
+    if DATABASE_URL:
+        if psycopg is None:
+            raise RuntimeError('DATABASE_URL names a PostgreSQL database:'
+                               ' pip install "psycopg[binary]"')
+        # A short timeout: a database that does not answer should give
+        # the visitor an error page, not hold a server worker for minutes.
+        return psycopg.connect(DATABASE_URL, row_factory=dict_row,
+                               connect_timeout=5)
     db = sqlite3.connect(DATABASE)
     db.row_factory = sqlite3.Row
     return db
 
 
 def init_db():
-    """Create the tables, dropping any that exist (their rows are lost)."""
+    """Create the tables, dropping any that exist (their rows are lost).
+    Call it once, by hand, before the first start: never at import, where
+    several server processes would race to empty the database."""
     with closing(connect_db()) as db:
-        with app.open_resource('schema.sql') as f:
-            db.cursor().executescript(f.read())
+        if DATABASE_URL:
+            with app.open_resource('schema_postgresql.sql') as f:
+                db.execute(f.read())
+        else:
+            with app.open_resource('schema.sql') as f:
+                db.executescript(f.read())
         db.commit()
 
 
+def execute_db(query, args=()):
+    """Run one SQL statement with bound parameters on the request's
+    connection and return its cursor. Statements are written with SQLite's
+    ``?`` placeholders; PostgreSQL's driver wants ``%s``."""
+    if DATABASE_URL:
+        query = query.replace('?', '%s')
+    return g.db.execute(query, args)
+
+
 def query_db(query, args=(), one=False):
-    """Run a query on the request's connection with bound parameters and
-    return the rows (or only the first one, or None, when ``one``)."""
-    rows = g.db.execute(query, args).fetchall()
+    """Run a query with bound parameters and return the rows (or only the
+    first one, or None, when ``one``)."""
+    rows = execute_db(query, args).fetchall()
     if one:
         return rows[0] if rows else None
     return rows
 
 
+# Connection failures, a server restarting, a locked file...
+DATABASE_ERRORS = (sqlite3.Error,) + ((psycopg.Error,) if psycopg else ())
+
+
 def get_user_id(username):
-    """Return the id of the user called ``username``, or None."""
-    row = query_db('select user_id from user where username = ?',
+    """Return the id of the user called ``username`` (in any case), or
+    None."""
+    row = query_db('select user_id from users where lower(username) = lower(?)',
                    [username], one=True)
     return row['user_id'] if row else None
 
@@ -101,18 +150,44 @@ app.jinja_env.filters['gravatar'] = gravatar_url
 def before_request():
     """Open the request's database connection and load the logged-in user
     into ``g.user`` (None when nobody is logged in)."""
-    g.db = connect_db()
+    # A new connection for every request: a database that restarted is
+    # simply reconnected to by the next request, and several server
+    # processes on several machines can share one PostgreSQL.
     g.user = None
+    g.db = connect_db()
     if 'user_id' in session:
-        g.user = query_db('select * from user where user_id = ?',
+        g.user = query_db('select * from users where user_id = ?',
                           [session['user_id']], one=True)
 
 
 @app.after_request
 def after_request(response):
-    """Close the request's database connection."""
-    g.db.close()
+    """Close the request's database connection (there is none when
+    connecting failed)."""
+    db = getattr(g, 'db', None)
+    if db is not None:
+        db.close()
     return response
+
+
+def error_page(status, title, message, headers=None):
+    """A response with the error page, styled like every other page."""
+    return (render_template('error.html', title=title, message=message),
+            status, headers or {})
+
+
+@app.errorhandler(500)
+def internal_error(error):
+    """Any failure gives a page of ours without detail; the traceback goes
+    to the server's error log. When the database is unreachable (a server
+    restarting), say so with 503 so that the visitor tries again."""
+    if isinstance(error, DATABASE_ERRORS):
+        return error_page(503, 'Service unavailable',
+                          'The database is not available right now.'
+                          ' Please try again in a moment.',
+                          {'Retry-After': '5'})
+    return error_page(500, 'Internal server error',
+                      'Something went wrong on our side. Please try again.')
 
 
 def requested_page():
@@ -158,10 +233,10 @@ def timeline():
     if g.user is None:
         return redirect(url_for('public_timeline'))
     return render_timeline(
-        '''select message.*, user.* from message
-           join user on user.user_id = message.author_id
-           where user.user_id = ?
-              or user.user_id in (select whom_id from follower
+        '''select message.*, users.* from message
+           join users on users.user_id = message.author_id
+           where users.user_id = ?
+              or users.user_id in (select whom_id from follower
                                   where who_id = ?)''',
         [g.user['user_id'], g.user['user_id']],
         kind='home')
@@ -171,16 +246,17 @@ def timeline():
 def public_timeline():
     """Everyone's messages."""
     return render_timeline(
-        '''select message.*, user.* from message
-           join user on user.user_id = message.author_id''',
+        '''select message.*, users.* from message
+           join users on users.user_id = message.author_id''',
         [], kind='public')
 
 
 @app.route('/<username>')
 def user_timeline(username):
     """One user's messages, with a button to follow or unfollow them."""
-    profile_user = query_db('select * from user where username = ?',
-                            [username], one=True)
+    profile_user = query_db(
+        'select * from users where lower(username) = lower(?)',
+        [username], one=True)
     if profile_user is None:
         abort(404)
     followed = False
@@ -190,9 +266,9 @@ def user_timeline(username):
             [g.user['user_id'], profile_user['user_id']],
             one=True) is not None
     return render_timeline(
-        '''select message.*, user.* from message
-           join user on user.user_id = message.author_id
-           where user.user_id = ?''',
+        '''select message.*, users.* from message
+           join users on users.user_id = message.author_id
+           where users.user_id = ?''',
         [profile_user['user_id']],
         kind='user', profile_user=profile_user, followed=followed)
 
@@ -208,9 +284,9 @@ def follow_user(username):
     if whom_id == g.user['user_id']:
         flash('You cannot follow yourself')
     else:
-        # "or ignore": following twice keeps a single row.
-        g.db.execute('insert or ignore into follower (who_id, whom_id)'
-                     ' values (?, ?)', [g.user['user_id'], whom_id])
+        # Following twice keeps a single row.
+        execute_db('insert into follower (who_id, whom_id) values (?, ?)'
+                   ' on conflict do nothing', [g.user['user_id'], whom_id])
         g.db.commit()
         flash(f'You are now following {username}')
     return redirect(url_for('user_timeline', username=username))
@@ -224,8 +300,8 @@ def unfollow_user(username):
     whom_id = get_user_id(username)
     if whom_id is None:
         abort(404)
-    g.db.execute('delete from follower where who_id = ? and whom_id = ?',
-                 [g.user['user_id'], whom_id])
+    execute_db('delete from follower where who_id = ? and whom_id = ?',
+               [g.user['user_id'], whom_id])
     g.db.commit()
     flash(f'You are no longer following {username}')
     return redirect(url_for('user_timeline', username=username))
@@ -240,9 +316,9 @@ def add_message():
     if not text:
         flash('Your message was empty')
     else:
-        g.db.execute('insert into message (author_id, text, pub_date)'
-                     ' values (?, ?, ?)',
-                     [g.user['user_id'], text, int(time.time())])
+        execute_db('insert into message (author_id, text, pub_date)'
+                   ' values (?, ?, ?)',
+                   [g.user['user_id'], text, int(time.time())])
         g.db.commit()
         flash('Your message was recorded')
     return redirect(url_for('timeline'))
@@ -255,8 +331,9 @@ def login():
         return redirect(url_for('timeline'))
     error = None
     if request.method == 'POST':
-        user = query_db('select * from user where username = ?',
-                        [request.form['username']], one=True)
+        user = query_db(
+            'select * from users where lower(username) = lower(?)',
+            [request.form['username']], one=True)
         if user is None:
             error = 'Invalid username'
         elif not check_password_hash(user['pw_hash'],
@@ -297,10 +374,10 @@ def register():
     if request.method == 'POST':
         error = registration_error(request.form)
         if error is None:
-            g.db.execute('insert into user (username, email, pw_hash)'
-                         ' values (?, ?, ?)',
-                         [request.form['username'], request.form['email'],
-                          generate_password_hash(request.form['password'])])
+            execute_db('insert into users (username, email, pw_hash)'
+                       ' values (?, ?, ?)',
+                       [request.form['username'], request.form['email'],
+                        generate_password_hash(request.form['password'])])
             g.db.commit()
             flash('You were successfully registered and can log in now')
             return redirect(url_for('login'))
@@ -318,7 +395,7 @@ def logout():
 if __name__ == '__main__':
     # A fresh checkout has no database yet: create it rather than fail
     # on the first request with "no such table".
-    if not os.path.exists(DATABASE):
+    if not DATABASE_URL and not os.path.exists(DATABASE):
         init_db()
         print(f'Created the database {DATABASE}')
     print('MiniTwit: point your browser to http://127.0.0.1:5000/')

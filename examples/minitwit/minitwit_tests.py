@@ -1,20 +1,35 @@
 """MiniTwit's test suite: registration, logging in and out, posting, and
 the timelines before and after following someone.
 
-Run it from this folder with ``python minitwit_tests.py``, or from the
-repository root with ``pytest examples/minitwit``. Every test gets its own
-temporary database, removed afterwards.
+Every test runs twice: on SQLite (``MiniTwitTestCase``) and on PostgreSQL
+(``PostgreSQLTestCase``). The PostgreSQL tests start a throwaway server of
+their own (``tests/pgserver.py`` of the repository) and are skipped, with
+the reason, when PostgreSQL is not installed.
+
+Run them from the repository root with
+``.venv/bin/python -m pytest examples/minitwit``. Every test gets its own
+empty database.
 """
 import os
-import sqlite3
+import sys
 import tempfile
 import unittest
+from contextlib import closing
 from hashlib import md5
+from pathlib import Path
+
+import pytest
 
 import minitwit
 
+# The throwaway PostgreSQL server is shared with the repository's other
+# tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tests'))
+import pgserver  # noqa: E402
+
 
 class MiniTwitTestCase(unittest.TestCase):
+    """The tests, on a temporary SQLite file."""
 
     def setUp(self):
         """Point minitwit at a fresh, empty database and open a client."""
@@ -30,7 +45,26 @@ class MiniTwitTestCase(unittest.TestCase):
         os.close(self.db_fd)
         os.unlink(self.db_path)
 
+    def break_database(self):
+        """Make the database unreachable, as a server that went away."""
+        minitwit.DATABASE = os.path.join(self.db_path, 'not', 'there.db')
+
+    def repair_database(self):
+        """Undo :meth:`break_database`."""
+        minitwit.DATABASE = self.db_path
+
     # helpers
+
+    def sql(self, query, args=()):
+        """Run one statement on the test's database, outside any request;
+        return its rows (an empty list for statements without any)."""
+        with closing(minitwit.connect_db()) as db:
+            if minitwit.DATABASE_URL:
+                query = query.replace('?', '%s')
+            cursor = db.execute(query, args)
+            rows = cursor.fetchall() if cursor.description else []
+            db.commit()
+            return rows
 
     def register(self, username, password, password2=None, email=None):
         """Post the registration form; by default the second password
@@ -76,9 +110,8 @@ class MiniTwitTestCase(unittest.TestCase):
 
     def test_register_stores_a_password_hash(self):
         self.register('user1', 'secret-word')
-        with sqlite3.connect(self.db_path) as db:
-            (pw_hash,) = db.execute('select pw_hash from user').fetchone()
-        self.assertNotIn('secret-word', pw_hash)
+        [row] = self.sql('select pw_hash from users')
+        self.assertNotIn('secret-word', row['pw_hash'])
 
     def test_register_rejects_a_taken_username(self):
         self.register('user1', 'default')
@@ -174,10 +207,9 @@ class MiniTwitTestCase(unittest.TestCase):
 
     def test_message_shows_its_date(self):
         self.register_and_login('foo', 'default')
-        with sqlite3.connect(self.db_path) as db:
-            # 2010-04-15 12:00 UTC, the month Flask 0.1 came out.
-            db.execute('insert into message (author_id, text, pub_date)'
-                       ' values (1, ?, ?)', ['dated', 1271332800])
+        # 2010-04-15 12:00 UTC, the month Flask 0.1 came out.
+        self.sql('insert into message (author_id, text, pub_date)'
+                 ' values (1, ?, ?)', ['dated', 1271332800])
         self.assertIn('2010-04-15 @ 12:00 UTC', self.page('/'))
 
     # timelines
@@ -293,6 +325,67 @@ class MiniTwitTestCase(unittest.TestCase):
             with self.subTest(page=page):
                 rv = self.app.get('/public?page=' + page)
                 self.assertEqual(rv.status_code, 404)
+
+    # the database failing
+
+    def test_unreachable_database_gives_an_error_page_then_recovers(self):
+        self.register_and_login('foo', 'default')
+        self.add_message('before the failure')
+        saved_debug, minitwit.app.debug = minitwit.app.debug, False
+        try:
+            self.break_database()
+            rv = self.app.get('/public')
+        finally:
+            minitwit.app.debug = saved_debug
+            self.repair_database()
+        self.assertEqual(rv.status_code, 503)
+        self.assertIn('The database is not available right now', rv.text)
+        self.assertIn('href="/public"', rv.text)
+        self.assertNotIn('Traceback', rv.text)
+        # The next request connects afresh, with the session still valid.
+        rv = self.app.get('/')
+        self.assertEqual(rv.status_code, 200)
+        self.assertIn('before the failure', rv.text)
+
+
+@pytest.mark.slow
+class PostgreSQLTestCase(MiniTwitTestCase):
+    """The same tests on a throwaway PostgreSQL server (``DATABASE_URL``),
+    started once for the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        reason = pgserver.missing_reason()
+        if reason is not None:
+            if os.environ.get('FLASK_TEST_REQUIRE_ALL') == '1':
+                raise AssertionError(
+                    f'required under FLASK_TEST_REQUIRE_ALL=1: {reason}')
+            raise unittest.SkipTest(reason)
+        cls.server = pgserver.PostgresServer('127.0.0.1').start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def setUp(self):
+        """Point minitwit at the server's database, emptied by init_db."""
+        self.saved_url = minitwit.DATABASE_URL
+        minitwit.DATABASE_URL = self.server.url
+        minitwit.init_db()
+        self.app = minitwit.app.test_client()
+
+    def tearDown(self):
+        minitwit.DATABASE_URL = self.saved_url
+        # Make sure no test leaves the server stopped for the next one.
+        self.server.start()
+
+    def break_database(self):
+        """Stop the server, as a database restarting or gone."""
+        self.server.stop()
+
+    def repair_database(self):
+        self.server.start()
+
 
 
 if __name__ == '__main__':

@@ -160,8 +160,8 @@ def test_minitwit_under_load_on_gunicorn(
 
     with sqlite3.connect(database) as db:
         stored = dict(db.execute(
-            "select user.username, count(*) from message"
-            " join user on user.user_id = message.author_id group by user.username"
+            "select users.username, count(*) from message"
+            " join users on users.user_id = message.author_id group by users.username"
         ).fetchall())
     acknowledged = {visitor.name: visitor.posts for visitor in visitors if visitor.posts}
     counts = tally.counts
