@@ -129,3 +129,22 @@ class Server:
         except (ProcessLookupError, PermissionError):
             pass
         self._log.close()
+
+
+def rewrite_config(source, dest, replacements):
+    """Copy the config file ``source`` into the folder ``dest`` with each
+    example value in it (a key of ``replacements``: a port such as
+    ``127.0.0.1:8000``, a folder such as ``/srv/yourapplication``) replaced
+    by the test run's own; keep it executable if it was, and return the
+    new file's path. An example value missing from the file is an error,
+    so that an edited config cannot silently keep, say, a port the run did
+    not choose."""
+    source = Path(source)
+    text = source.read_text()
+    for example, value in replacements.items():
+        assert example in text, f"{source.name} no longer holds {example!r}"
+        text = text.replace(example, str(value))
+    target = Path(dest) / source.name
+    target.write_text(text)
+    target.chmod(0o755 if os.access(source, os.X_OK) else 0o644)
+    return target

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import START_TIMEOUT, Server, find_program, make_dir
+from servers import START_TIMEOUT, Server, find_program, make_dir, rewrite_config
 
 DEPLOY = Path(__file__).resolve().parent
 REPO = DEPLOY.parent.parent
@@ -208,6 +208,21 @@ def gevent(run_dir, app_dir):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def granian(run_dir, app_dir):
+    """yourapplication on Granian's WSGI interface (configs/granian.sh)."""
+    port = pick_port()
+    conf = make_dir(run_dir / "granian")
+    path = rewrite_config(CONFIGS / "granian.sh", conf, {
+        "127.0.0.1 --port 8000": f"127.0.0.1 --port {port}",
+        "/srv/yourapplication": app_dir,
+    })
+    # The script ends in exec, so the shell's PID becomes Granian's.
+    server = serve("granian", ["/bin/sh", path], conf, env=python_env(app_dir), port=port)
+    yield server
+    server.stop()
+
+
 # -- system web servers ------------------------------------------------------
 
 
@@ -265,6 +280,73 @@ def _fastcgi_nginx(run_dir, app_dir, fastcgi_mount):
     yield nginx
     nginx.stop()
     _stop_flup(flup, socket_path)
+
+
+@pytest.fixture(scope="module")
+def _uwsgi_nginx(run_dir, app_dir):
+    """uWSGI (configs/uwsgi.ini) behind nginx (configs/nginx-uwsgi.conf)."""
+    conf = make_dir(run_dir / "uwsgi")
+    uwsgi_port = pick_port()
+    ini = rewrite_config(CONFIGS / "uwsgi.ini", conf, {
+        "127.0.0.1:8001": f"127.0.0.1:{uwsgi_port}",
+        "/srv/yourapplication": app_dir,
+        "/run/yourapplication": conf,
+    })
+    uwsgi = Server("uwsgi", [VENV_BIN / "uwsgi", "--ini", ini], "", conf,
+                   cwd=app_dir, env=python_env(app_dir))
+    try:
+        # need-app: uWSGI exits at once when the application does not load.
+        _wait_for_port(uwsgi, uwsgi_port)
+        port = pick_port()
+        nginx_conf = rewrite_config(CONFIGS / "nginx-uwsgi.conf", conf, {
+            "listen 80;": f"listen 127.0.0.1:{port};",
+            "127.0.0.1:8001": f"127.0.0.1:{uwsgi_port}",
+            "/run/nginx.pid": conf / "nginx.pid",
+            "/var/log/nginx": conf,
+            "/var/lib/nginx": conf,
+        })
+        nginx = serve(
+            "nginx",
+            # -e: nginx opens its default error log before reading the config.
+            [find_program("nginx"), "-c", nginx_conf, "-e", conf / "nginx-start.log"],
+            conf,
+            port=port,
+        )
+    except BaseException:
+        uwsgi.stop()
+        raise
+    nginx.uwsgi = uwsgi
+    yield nginx
+    nginx.stop()
+    uwsgi.stop()
+
+
+@pytest.fixture
+def uwsgi(require, request):
+    """nginx in front of yourapplication on uWSGI."""
+    require(find_program("nginx"), "nginx is not installed (Debian package nginx)")
+    require((VENV_BIN / "uwsgi").exists(), "uWSGI is not installed (pip install pyuwsgi)")
+    return request.getfixturevalue("_uwsgi_nginx")
+
+
+def _wait_for_port(server, port):
+    """Wait until ``server`` accepts connections on 127.0.0.1:``port``,
+    or fail with its log when it exits or after START_TIMEOUT seconds."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if server.process.poll() is not None:
+            server.stop()
+            pytest.fail(f"{server.name} exited with status {server.process.returncode}"
+                        f" before listening:\n{server.log()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            pytest.fail(f"{server.name} did not listen within {START_TIMEOUT}s:\n{server.log()}")
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 from pgserver import PostgresServer
+import servers
 from servers import Server, find_program, make_dir
 
 HERE = Path(__file__).resolve().parent
@@ -50,19 +51,9 @@ PREFIX = "flaskpy-cluster-"
 
 
 def rewrite_config(name, dest, replacements):
-    """Copy ``configs/<name>`` into the folder ``dest`` with each example
-    value (a key of ``replacements``) replaced by the run's own; return
-    the new file's path. An example value missing from the file is an
-    error, so that a changed config cannot silently keep, say, a port the
-    run did not choose."""
-    text = (CONFIGS / name).read_text()
-    for example, value in replacements.items():
-        assert example in text, f"{name} no longer holds {example!r}"
-        text = text.replace(example, str(value))
-    target = Path(dest) / name
-    target.write_text(text)
-    target.chmod(0o644)
-    return target
+    """``configs/<name>`` copied into ``dest`` with its example values
+    replaced (see :func:`servers.rewrite_config`)."""
+    return servers.rewrite_config(CONFIGS / name, dest, replacements)
 
 
 def free_port(*addresses):
