@@ -142,8 +142,8 @@ class Visitor:
 
     def browse(self, others, stop_at):
         """Until ``stop_at[0]`` (which may move): register and log in
-        (again, after a failure), then mostly read timelines, post every fourth request, and now
-        and then log out and in again."""
+        (again, after a failure), then mostly read timelines, post every
+        fourth request, and now and then log out and in again."""
         number = 0
         while self.clock() < stop_at[0]:
             if not self.registered:
