@@ -14,10 +14,12 @@ path; it is created on the first start. With ``DATABASE_URL`` set to a
 import os
 import re
 import sqlite3
+import sys
 import time
 from contextlib import closing
 from datetime import datetime, timezone
 from hashlib import md5
+from urllib.parse import urlsplit
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,7 +32,29 @@ try:
 except ImportError:
     psycopg = None
 
-# configuration
+
+def env_flag(name):
+    """Whether the environment variable ``name`` is switched on: "1",
+    "true" or "yes" (in any case). Unset or anything else is off."""
+    return os.environ.get(name, '').strip().lower() in ('1', 'true', 'yes')
+
+
+# configuration, from the environment so that nothing secret is in the code
+DEBUG = env_flag('DEBUG')
+SECRET_KEY = os.environ.get('SECRET_KEY')
+if not SECRET_KEY:
+    # Anyone who knows the key can sign a session cookie saying they are
+    # any user, so a real deployment must never run on a key from here.
+    if not DEBUG:
+        raise RuntimeError(
+            'MiniTwit needs a secret key to sign its session cookies: set'
+            ' the SECRET_KEY environment variable to a long random string,'
+            ' such as the output of'
+            ' python -c "import secrets; print(secrets.token_hex(32))"'
+            ' (or set DEBUG=1 to develop with a throwaway key).')
+    SECRET_KEY = 'minitwit development key, not for production'
+    print('MiniTwit: SECRET_KEY is not set; debug mode signs sessions with'
+          ' a development key.', file=sys.stderr)
 DATABASE = os.environ.get(
     'MINITWIT_DATABASE',
     os.path.join(os.path.dirname(os.path.abspath(__file__)), 'minitwit.db'))
@@ -42,14 +66,13 @@ if DATABASE_URL and not DATABASE_URL.startswith(('postgresql://',
     raise RuntimeError(f'DATABASE_URL must be a postgresql:// URL (or unset'
                        f' for SQLite), not {DATABASE_URL.split(":")[0]}:...')
 PER_PAGE = 30
-DEBUG = True
-SECRET_KEY = 'development key'
+MAX_MESSAGE_LENGTH = 280
 
 # A username becomes a URL (/<username>), so it is limited to characters
-# that need no quoting, and may not be the name of another page.
-USERNAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,29}\Z')
-RESERVED_USERNAMES = {'public', 'login', 'logout', 'register',
-                      'add_message', 'static'}
+# that need no quoting, and may not be the name of another page (see
+# reserved_usernames). No dots: a name can never be a file that browsers
+# and robots ask for, such as favicon.ico or robots.txt.
+USERNAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,29}\Z')
 # Deliberately loose: something, an @, something, no spaces.
 EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+\Z')
 # Far beyond any real timeline, and small enough for SQLite's integers.
@@ -147,6 +170,34 @@ app.jinja_env.filters['gravatar'] = gravatar_url
 
 
 @app.before_request
+def refuse_cross_site_posts():
+    """Refuse (403) a form posted from another site.
+
+    Without this, a page elsewhere could post a hidden form here: log a
+    visitor into the attacker's account (login CSRF), or post in their
+    name. Browsers say where a request comes from: ``Sec-Fetch-Site``
+    (every current browser) or at least ``Origin`` (older ones), and a
+    page cannot forge either. Checking them needs no state and no token
+    in every form, and it works before anyone has a session, which login
+    forms need. Clients that send neither (curl, scripts, the test
+    client) are no browser that another site could drive, and pass.
+    """
+    if request.method != 'POST':
+        return
+    site = request.headers.get('Sec-Fetch-Site')
+    if site is not None:
+        # "none": the user's own action, such as reloading a posted page.
+        if site not in ('same-origin', 'none'):
+            abort(403)
+        return
+    origin = request.headers.get('Origin')
+    # Only the host (and port) is compared: behind a proxy that ends HTTPS
+    # the application sees http:// while the browser says https://.
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        abort(403)
+
+
+@app.before_request
 def before_request():
     """Open the request's database connection and load the logged-in user
     into ``g.user`` (None when nobody is logged in)."""
@@ -188,6 +239,37 @@ def internal_error(error):
                           {'Retry-After': '5'})
     return error_page(500, 'Internal server error',
                       'Something went wrong on our side. Please try again.')
+
+
+@app.errorhandler(401)
+def unauthorized(error):
+    """A page of ours for actions that need a logged-in user."""
+    return error_page(401, 'Please log in',
+                      'You need to log in to do that.')
+
+
+@app.errorhandler(403)
+def forbidden(error):
+    """A page of ours for refused requests (forms from other sites)."""
+    return error_page(403, 'Forbidden',
+                      'This form was sent from another site and was'
+                      ' refused. Please use the form on this site.')
+
+
+@app.errorhandler(404)
+def not_found(error):
+    """A page of ours for unknown pages and users."""
+    return error_page(404, 'Page not found',
+                      'There is no such page or user here.')
+
+
+@app.errorhandler(405)
+def method_not_allowed(error):
+    """A page of ours for a GET of a form's address and the like."""
+    allowed = getattr(error, 'valid_methods', None)
+    return error_page(405, 'Method not allowed',
+                      'This page cannot be used that way.',
+                      {'Allow': ', '.join(allowed)} if allowed else None)
 
 
 def requested_page():
@@ -315,6 +397,10 @@ def add_message():
     text = request.form['text'].strip()
     if not text:
         flash('Your message was empty')
+    elif len(text) > MAX_MESSAGE_LENGTH:
+        # The form's maxlength is only a hint: anyone can post more.
+        flash(f'Your message is longer than {MAX_MESSAGE_LENGTH} characters'
+              ' and was not recorded')
     else:
         execute_db('insert into message (author_id, text, pub_date)'
                    ' values (?, ?, ?)',
@@ -334,11 +420,13 @@ def login():
         user = query_db(
             'select * from users where lower(username) = lower(?)',
             [request.form['username']], one=True)
-        if user is None:
-            error = 'Invalid username'
-        elif not check_password_hash(user['pw_hash'],
-                                     request.form['password']):
-            error = 'Invalid password'
+        # An unknown user is checked against a dummy hash: the same
+        # message and the same slow check, so that neither the answer nor
+        # its time tells whether an account exists.
+        pw_hash = user['pw_hash'] if user is not None else DUMMY_PW_HASH
+        password_ok = check_password_hash(pw_hash, request.form['password'])
+        if user is None or not password_ok:
+            error = 'Invalid username or password'
         else:
             session['user_id'] = user['user_id']
             flash('You were logged in')
@@ -346,14 +434,33 @@ def login():
     return render_template('login.html', error=error)
 
 
+# Made once, with the same method as real ones, for logins of unknown users.
+DUMMY_PW_HASH = generate_password_hash('not anybody\'s password')
+
+
+def reserved_usernames():
+    """The names a user may not take, in lower case: the first part of the
+    application's own URLs (public, login, register, static...), read from
+    its URL map so that a new page reserves its name by itself."""
+    names = set()
+    for rule in app.url_map.iter_rules():
+        first = rule.rule.lstrip('/').split('/')[0]
+        if first and '<' not in first:
+            names.add(first.lower())
+    if app.static_path:
+        names.add(app.static_path.strip('/').split('/')[0].lower())
+    return names
+
+
 def registration_error(form):
     """The first problem with a registration form, or None if it is valid."""
     username = form['username']
     if not username:
         return 'You have to enter a username'
-    if not USERNAME_RE.match(username) or username in RESERVED_USERNAMES:
+    if (not USERNAME_RE.match(username)
+            or username.lower() in reserved_usernames()):
         return ('You have to choose a username of up to 30 letters, digits,'
-                ' ".", "_" or "-" (not the name of a page)')
+                ' "_" or "-" (not the name of a page)')
     if not EMAIL_RE.match(form['email']):
         return 'You have to enter a valid email address'
     if not form['password']:
@@ -374,19 +481,28 @@ def register():
     if request.method == 'POST':
         error = registration_error(request.form)
         if error is None:
-            execute_db('insert into users (username, email, pw_hash)'
-                       ' values (?, ?, ?)',
-                       [request.form['username'], request.form['email'],
-                        generate_password_hash(request.form['password'])])
-            g.db.commit()
-            flash('You were successfully registered and can log in now')
-            return redirect(url_for('login'))
+            try:
+                execute_db('insert into users (username, email, pw_hash)'
+                           ' values (?, ?, ?)',
+                           [request.form['username'], request.form['email'],
+                            generate_password_hash(request.form['password'])])
+                g.db.commit()
+            # Someone took the name between the check above and now (two
+            # registrations at once): the schema's unique index refused
+            # the second. DB-API connections name their driver's errors.
+            except g.db.IntegrityError:
+                g.db.rollback()
+                error = 'The username is already taken'
+            else:
+                flash('You were successfully registered and can log in now')
+                return redirect(url_for('login'))
     return render_template('register.html', error=error)
 
 
-@app.route('/logout')
+@app.route('/logout', methods=['POST'])
 def logout():
-    """Log the user out."""
+    """Log the user out. A POST (the button in the navigation), so that a
+    link or an image on another site cannot log anyone out."""
     session.pop('user_id', None)
     flash('You were logged out')
     return redirect(url_for('public_timeline'))

@@ -113,7 +113,7 @@ def browse(visitor, others, stop_at):
         visitor.post(number)
         visitor.request("GET", "/" + others[number % len(others)])
         if number % 10 == 0:
-            visitor.request("GET", "/logout", expect=302)
+            visitor.request("POST", "/logout", {}, expect=302)
             visitor.log_in()
 
 
@@ -122,7 +122,7 @@ def test_minitwit_under_load_on_gunicorn(
 ):
     require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
     database = tmp_path / "minitwit.db"
-    env = {"MINITWIT_DATABASE": str(database)}
+    env = {"MINITWIT_DATABASE": str(database), "SECRET_KEY": "load-test secret key"}
     subprocess.run(
         [python, "-c", "import minitwit; minitwit.init_db()"],
         cwd=MINITWIT, env=dict(os.environ, **env), check=True, timeout=60,
