@@ -1,10 +1,12 @@
 """minitwit on two application hosts behind nginx, with PostgreSQL behind
 them (the cluster of ``cluster.py``), under the load of 16 simulated
-users for 21 seconds while things break:
+users for 21 seconds or more while things break:
 
-- at a third of the run app1 is killed (SIGKILL of its whole process
-  group, as a machine that dies), and started again 4 seconds later;
-- at three quarters PostgreSQL restarts in fast mode.
+- at a third of the run (later if the users are still logging in) app1
+  is killed (SIGKILL of its whole process group, as a machine that
+  dies), and started again 4 seconds later;
+- at three quarters (later if app1 is not back yet) PostgreSQL restarts
+  in fast mode.
 
 The session is a signed cookie, so either host serves any user; the
 data is in PostgreSQL, so nothing is lost with a host. What the visitors
