@@ -19,6 +19,7 @@ is made here, world-readable, under the system's temporary directory.
 """
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -36,6 +37,9 @@ BINDIRS = sorted(glob.glob('/usr/lib/postgresql/*/bin'), reverse=True)
 PREFIX = 'flaskpy-pg-'
 # Upper bound, in seconds, of a start or a stop.
 WAIT = 30
+# initdb takes seconds: a test process makes one cluster, the template, and
+# every server it starts gets a copy of it.
+_template: Path | None = None
 
 
 def bindir() -> str | None:
@@ -70,13 +74,68 @@ def free_port(host: str) -> int:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, exited but not yet waited
+    for by its parent, does not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f'/proc/{pid}/stat').read_text()
+    except OSError:
         return False
-    except PermissionError:
-        return True
-    return True
+    # The state follows the command name, which is in parentheses.
+    return stat.rpartition(')')[2].split()[0] != 'Z'
+
+
+def _run_as(home: Path) -> dict:
+    """Popen arguments that run a command as the ``postgres`` user when we
+    are root, as ourselves otherwise."""
+    if os.geteuid() != 0:
+        return {}
+    user = pwd.getpwnam('postgres')
+    return {'user': user.pw_uid, 'group': user.pw_gid, 'extra_groups': [],
+            'env': {'PATH': '/usr/bin:/bin', 'HOME': str(home), 'LANG': 'C.UTF-8'}}
+
+
+def _chown_to_postgres(path: Path) -> None:
+    """Give ``path`` and everything in it to the postgres user (when root)."""
+    if os.geteuid() != 0:
+        return
+    user = pwd.getpwnam('postgres')
+    os.chown(path, user.pw_uid, user.pw_gid)
+    for folder, dirs, files in os.walk(path):
+        for name in dirs + files:
+            os.chown(os.path.join(folder, name), user.pw_uid, user.pw_gid,
+                     follow_symlinks=False)
+
+
+def _new_folder() -> Path:
+    """A new folder for a cluster, which the postgres user can enter,
+    marked with the pid of this process (see :func:`remove_leftovers`)."""
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    folder.chmod(0o755)
+    Path(folder, 'owner.pid').write_text(str(os.getpid()))
+    return folder
+
+
+def _template_data() -> Path:
+    """The data folder of this process's template cluster, made by initdb
+    the first time."""
+    global _template
+    if _template is None or not _template.exists():
+        remove_leftovers()
+        folder = _new_folder()
+        atexit.register(shutil.rmtree, folder, True)
+        data = folder / 'data'
+        data.mkdir(mode=0o700)
+        _chown_to_postgres(data)
+        result = subprocess.run(
+            [os.path.join(bindir(), 'initdb'), '-D', str(data), '-U', 'postgres',
+             '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
+            cwd=folder, capture_output=True, text=True, timeout=120,
+            **_run_as(folder))
+        if result.returncode != 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise RuntimeError(f'initdb failed:\n{result.stdout}{result.stderr}')
+        _template = folder
+    return _template / 'data'
 
 
 def _is_postgres(pid: int) -> bool:
@@ -147,10 +206,10 @@ class PostgresServer:
         self.host = host
         self.port = port or free_port(host)
         self.settings = {
-            # Test data need not survive a crash of the machine; a clean
-            # stop or restart still writes everything.
+            # Test data need not survive a crash of the machine, only of
+            # the server: every commit still reaches the operating system
+            # before it is acknowledged.
             'fsync': 'off',
-            'synchronous_commit': 'off',
             'full_page_writes': 'off',
             **(settings or {}),
         }
@@ -171,33 +230,11 @@ class PostgresServer:
         except (OSError, TypeError):
             return ''
 
-    def _run_as(self) -> dict:
-        """Popen arguments that run a command as the ``postgres`` user when
-        we are root, as ourselves otherwise."""
-        if os.geteuid() != 0:
-            return {}
-        user = pwd.getpwnam('postgres')
-        return {'user': user.pw_uid, 'group': user.pw_gid, 'extra_groups': [],
-                'env': {'PATH': '/usr/bin:/bin', 'HOME': str(self.folder),
-                        'LANG': 'C.UTF-8'}}
-
-    def _initdb(self) -> None:
-        remove_leftovers()
-        self.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
-        self.folder.chmod(0o755)
-        Path(self.folder, 'owner.pid').write_text(str(os.getpid()))
-        data = self.folder / 'data'
-        data.mkdir(mode=0o700)
-        if os.geteuid() == 0:
-            user = pwd.getpwnam('postgres')
-            os.chown(data, user.pw_uid, user.pw_gid)
-        result = subprocess.run(
-            [os.path.join(bindir(), 'initdb'), '-D', str(data), '-U', 'postgres',
-             '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
-            cwd=self.folder, capture_output=True, text=True, timeout=120,
-            **self._run_as())
-        if result.returncode != 0:
-            raise RuntimeError(f'initdb failed:\n{result.stdout}{result.stderr}')
+    def _make_cluster(self) -> None:
+        template = _template_data()
+        self.folder = _new_folder()
+        shutil.copytree(template, self.folder / 'data', symlinks=True)
+        _chown_to_postgres(self.folder / 'data')
 
     def start(self) -> PostgresServer:
         """Start the server (making its cluster the first time) and wait
@@ -205,7 +242,7 @@ class PostgresServer:
         if self.process is not None and self.process.poll() is None:
             return self
         if self.folder is None:
-            self._initdb()
+            self._make_cluster()
         command = [os.path.join(bindir(), 'postgres'), '-D', str(self.folder / 'data'),
                    '-c', f'listen_addresses={self.host}', '-c', f'port={self.port}',
                    # TCP only: no socket file whose path the postgres user
@@ -216,7 +253,8 @@ class PostgresServer:
         with open(self.folder / 'postgres.log', 'ab') as log:
             self.process = subprocess.Popen(
                 command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, **self._run_as())
+                stdin=subprocess.DEVNULL, start_new_session=True,
+                **_run_as(self.folder))
         self._wait_until_ready()
         return self
 

@@ -139,8 +139,10 @@ def query_db(query, args=(), one=False):
     return rows
 
 
-# Connection failures, a server restarting, a locked file...
-DATABASE_ERRORS = (sqlite3.Error,) + ((psycopg.Error,) if psycopg else ())
+# The database cannot be reached or used right now: a server restarting or
+# gone, a connection cut, a file that cannot be opened or stays locked.
+DATABASE_UNAVAILABLE = (sqlite3.OperationalError,) + (
+    (psycopg.OperationalError,) if psycopg else ())
 
 
 def get_user_id(username):
@@ -182,7 +184,7 @@ def refuse_cross_site_posts():
     forms need. Clients that send neither (curl, scripts, the test
     client) are no browser that another site could drive, and pass.
     """
-    if request.method != 'POST':
+    if request.method in ('GET', 'HEAD', 'OPTIONS'):
         return
     site = request.headers.get('Sec-Fetch-Site')
     if site is not None:
@@ -232,7 +234,7 @@ def internal_error(error):
     """Any failure gives a page of ours without detail; the traceback goes
     to the server's error log. When the database is unreachable (a server
     restarting), say so with 503 so that the visitor tries again."""
-    if isinstance(error, DATABASE_ERRORS):
+    if isinstance(error, DATABASE_UNAVAILABLE):
         return error_page(503, 'Service unavailable',
                           'The database is not available right now.'
                           ' Please try again in a moment.',
@@ -410,6 +412,10 @@ def add_message():
     return redirect(url_for('timeline'))
 
 
+# Made once, with the same method as real ones, for logins of unknown users.
+DUMMY_PW_HASH = generate_password_hash('not anybody\'s password')
+
+
 @app.route('/login', methods=['GET', 'POST'])
 def login():
     """Show the login form and log the user in."""
@@ -432,10 +438,6 @@ def login():
             flash('You were logged in')
             return redirect(url_for('timeline'))
     return render_template('login.html', error=error)
-
-
-# Made once, with the same method as real ones, for logins of unknown users.
-DUMMY_PW_HASH = generate_password_hash('not anybody\'s password')
 
 
 def reserved_usernames():
@@ -514,5 +516,4 @@ if __name__ == '__main__':
     if not DATABASE_URL and not os.path.exists(DATABASE):
         init_db()
         print(f'Created the database {DATABASE}')
-    print('MiniTwit: point your browser to http://127.0.0.1:5000/')
     app.run(host='127.0.0.1')

@@ -92,3 +92,13 @@ def test_minitwit_registration_error_is_shown(browser):
     assert page.find('#username').get_attribute('value') == 'carol'
     assert page.find('#password').get_attribute('value') == ''
     page.screenshot('passwords-mismatch')
+
+
+def test_minitwit_not_found_page_links_back(browser):
+    page = browser('minitwit')
+    page.open('/nobody')
+    assert page.text('h2') == 'Page not found'
+    assert page.text('h1') == 'MiniTwit'
+    page.screenshot('not-found')
+    page.click_link('Back to the public timeline')
+    assert page.text('h2') == 'Public timeline'
