@@ -288,7 +288,7 @@ def run(_cluster):
         restarted_at = clock()
 
         # Not before nginx has had the time to send app1 traffic again.
-        sleep_until(max(DB_RESTART_AT, clock() + FAIL_TIMEOUT + 2))
+        sleep_until(max(DB_RESTART_AT, clock() + FAIL_TIMEOUT + 3))
         pids_before = {name: app.pid for name, app in cluster.apps.items()}
         db_restart_began = clock()
         # pg_ctl restart -m fast, by hand, so that a request is sure to
