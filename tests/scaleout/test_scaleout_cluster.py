@@ -251,8 +251,15 @@ def read_public_timeline(visitor):
     raise AssertionError("the public timeline does not end")
 
 
+@pytest.fixture
+def run(cluster, request):
+    """The load with the failures, run once for the module (after the
+    ``cluster`` fixture has checked that its servers are installed)."""
+    return request.getfixturevalue("_run")
+
+
 @pytest.fixture(scope="module")
-def run(_cluster):
+def _run(_cluster):
     """Run the load with the failures; return a :class:`Run`."""
     cluster = _cluster
     app1 = cluster.apps["app1"]
