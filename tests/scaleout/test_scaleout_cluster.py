@@ -400,9 +400,11 @@ def test_failed_posts_are_reported_to_the_client(run):
     failed = [o for o in run.failures if not run.in_db_window(o)]
     assert all(o.method == "POST" and o.status == 502 for o in failed), describe(failed)
     assert all(o.started <= run.killed_at + 1 <= o.ended + 1 for o in failed), describe(failed)
-    # Every failure reached the visitor as an HTTP error page.
+    # Every failure reached the visitor as an HTTP error page, never a
+    # traceback.
     assert all(o.status is not None and o.status >= 500 for o in run.failures), \
         describe(run.failures)
+    assert not [o for o in run.failures if "Traceback" in o.body], describe(run.failures)
 
 
 def test_no_acknowledged_post_is_lost(run):
