@@ -2,6 +2,8 @@
 
 Run it with ``python hello.py`` and open http://127.0.0.1:5000/.
 """
+import os
+
 from flask import Flask
 
 app = Flask(__name__)
@@ -13,4 +15,6 @@ def hello_world():
 
 
 if __name__ == "__main__":
-    app.run(host="127.0.0.1")
+    # make run passes HOST and PORT; 127.0.0.1:5000 otherwise.
+    app.run(host=os.environ.get("HOST", "127.0.0.1"),
+            port=int(os.environ.get("PORT", "5000")))

@@ -97,3 +97,21 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section(f"{folder} figures")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def built_docs(tmp_path_factory):
+    """The documentation built to HTML once per test run, as ``make docs``
+    builds it, into a temporary folder; returns that folder. The tests
+    that read pages the way a reader sees them use it."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("built_docs")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html",
+         "-d", str(out / "doctrees"), str(REPO / "docs"), str(out / "html")],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / "html"

@@ -1,5 +1,5 @@
-"""Runs the code blocks of the documentation's quickstart and patterns
-chapters, so that a change in flask.py that breaks a documented example
+"""Runs the code blocks of the documentation's quickstart, patterns and
+deployment chapters, so that a change in flask.py that breaks a documented example
 fails the test suite.
 
 The convention, also noted at the top of both chapters: a comment
@@ -29,7 +29,7 @@ import pytest
 import flask
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-CHAPTERS = ["quickstart.rst", "patterns.rst"]
+CHAPTERS = ["quickstart.rst", "patterns.rst", "deployment.rst"]
 
 MARKER = re.compile(r"^\.\. example: (?P<example>[\w-]+)/(?P<path>\S+)\s*$")
 DIRECTIVE = re.compile(r"^\.\. code-block:: (?P<language>\S+)\s*$")
@@ -199,8 +199,11 @@ def check_request(folder):
 
 
 def check_uploads(folder):
+    # The example makes its uploads folder itself, as a reader's fresh
+    # folder has none.
+    assert not (folder / "uploads").exists()
     app = import_app("app")
-    (folder / "uploads").mkdir()
+    assert (folder / "uploads").is_dir()
     client = app.test_client()
     assert b"multipart/form-data" in client.get("/upload").data
     data = {"the_file": (io.BytesIO(b"file contents"), "../../evil name.txt")}
@@ -228,7 +231,12 @@ def check_errors(folder):
 
 
 def check_sessions(folder):
-    client = import_app("app").test_client()
+    # The page says to pass the key in the environment.
+    os.environ["SECRET_KEY"] = "a key for the quickstart's session example"
+    try:
+        client = import_app("app").test_client()
+    finally:
+        del os.environ["SECRET_KEY"]
     assert client.get("/").data == b"You are not logged in"
     assert b"<form" in client.get("/login").data
     rv = client.post("/login", data={"username": "<b>ann</b>"})
@@ -299,6 +307,31 @@ def check_flashing(folder):
     assert b"successfully logged in" not in client.get("/").data
 
 
+def check_revoke(folder):
+    os.environ["SECRET_KEY"] = "a key for the deployment chapter's example"
+    try:
+        app = import_app("app")
+    finally:
+        del os.environ["SECRET_KEY"]
+    laptop = app.test_client()
+    login = {"user": "ann", "password": "correct horse"}
+    assert laptop.post("/login", data={"user": "ann", "password": "no"}).status_code == 403
+    assert laptop.post("/login", data=login).data == b"Logged in"
+    assert laptop.get("/").data == b"Hello ann"
+    # A copy of the cookie, taken while ann was logged in...
+    copy = app.test_client()
+    cookie = laptop.get_cookie("session")
+    copy.set_cookie(cookie.key, cookie.value)
+    assert copy.get("/").data == b"Hello ann"
+    # ...stops working when she logs out.
+    assert laptop.post("/logout").data == b"Logged out everywhere"
+    assert laptop.get("/").data == b"Hello stranger"
+    assert copy.get("/").data == b"Hello stranger"
+    # Logging in again gives a cookie that works.
+    laptop.post("/login", data=login)
+    assert laptop.get("/").data == b"Hello ann"
+
+
 CHECKS = {
     name[len("check_"):]: function
     for name, function in globals().items()
@@ -335,3 +368,81 @@ def test_every_example_has_a_check():
 def test_documented_example_runs(example, materialize):
     folder = materialize(example)
     CHECKS[example](folder)
+
+
+# -- the examples started the way the page says: python app.py ---------------
+
+#: A path each example answers with 200, and the environment the page
+#: says to start it with.
+SCRIPT_RUNS = {
+    "hello": ("hello.py", "/", {}),
+    "routing": ("app.py", "/post/42", {}),
+    "slashes": ("app.py", "/projects/", {}),
+    "methods": ("app.py", "/login", {}),
+    "templates": ("app.py", "/hello/ann", {}),
+    "request": ("app.py", "/search?q=x", {}),
+    "uploads": ("app.py", "/upload", {}),
+    "cookies": ("app.py", "/", {}),
+    "errors": ("app.py", "/nowhere", {}),
+    "sessions": ("app.py", "/", {"SECRET_KEY": "a key for the quickstart"}),
+}
+
+# app.run() listens on port 5000, which another program may hold: the
+# script runs as __main__ exactly as "python app.py" runs it, except that
+# Flask.run is given a free port.
+RUN_ON_PORT = """
+import runpy, sys, flask
+port = int(sys.argv[2])
+run = flask.Flask.run
+flask.Flask.run = lambda self, host=None, port_=None, **options: run(
+    self, "127.0.0.1", port, **options)
+sys.argv = sys.argv[1:2]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", sorted(SCRIPT_RUNS))
+def test_documented_example_serves_when_run_as_a_script(example, tmp_path, free_port):
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    folder = tmp_path / example
+    for path, code in example_files(example).items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(code, encoding="utf-8")
+    script, url_path, env = SCRIPT_RUNS[example]
+    assert "app.run()" in (folder / script).read_text()
+    server = subprocess.Popen(
+        [sys.executable, "-c", RUN_ON_PORT, script, str(free_port)], cwd=folder,
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, server.stdout.read().decode()
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{free_port}{url_path}", timeout=5) as rv:
+                    status = rv.status
+                break
+            except urllib.error.HTTPError as error:
+                status = error.code
+                error.close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the example never served"
+                time.sleep(0.1)
+        expected = 404 if example == "errors" else 200
+        assert status == expected
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_every_example_is_run_as_a_script():
+    examples = {block["example"] for block in ALL_BLOCKS
+                if block["example"] and block["chapter"] == "quickstart.rst"}
+    assert examples == set(SCRIPT_RUNS)

@@ -1,27 +1,55 @@
-"""Flaskr: the tutorial's microblog. One user, configured below, can log
-in and post entries made of a plain-text title and an HTML text; everyone
-sees the entries, newest first.
+"""Flaskr: the tutorial's microblog. One user, configured from the
+environment, can log in and post entries made of a plain-text title and an
+HTML text; everyone sees the entries, newest first.
 
-Run it from this folder with ``python flaskr.py``. The database is
-``flaskr.db`` beside this file unless ``FLASKR_DATABASE`` names another
-path; it is created on the first start.
+Run it from this folder with ``DEBUG=1 python flaskr.py`` on your own
+machine. In production set ``SECRET_KEY``, ``FLASKR_USERNAME`` and
+``FLASKR_PASSWORD`` instead (see README.md). The database is ``flaskr.db``
+beside this file unless ``FLASKR_DATABASE`` names another path; it is
+created on the first start.
 """
 # all the imports
+import hmac
 import os
 import sqlite3
 from contextlib import closing
+from urllib.parse import urlsplit
 
 from flask import Flask, request, session, g, redirect, url_for, \
     abort, render_template, flash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 # configuration
 DATABASE = os.environ.get(
     'FLASKR_DATABASE',
     os.path.join(os.path.dirname(os.path.abspath(__file__)), 'flaskr.db'))
-DEBUG = True
-SECRET_KEY = 'development key'
-USERNAME = 'admin'
-PASSWORD = 'default'
+DEBUG = os.environ.get('DEBUG', '').lower() in ('1', 'true', 'yes')
+SECRET_KEY = os.environ.get('SECRET_KEY')
+USERNAME = os.environ.get('FLASKR_USERNAME')
+PASSWORD = os.environ.get('FLASKR_PASSWORD')
+
+if DEBUG:
+    # Development values, so that DEBUG=1 is all a first run needs. They
+    # are public: never deploy with them.
+    SECRET_KEY = SECRET_KEY or 'development key'
+    USERNAME = USERNAME or 'admin'
+    PASSWORD = PASSWORD or 'default'
+
+missing = [name for name, value in [('SECRET_KEY', SECRET_KEY),
+                                    ('FLASKR_USERNAME', USERNAME),
+                                    ('FLASKR_PASSWORD', PASSWORD)]
+           if not value]
+if missing:
+    raise SystemExit(
+        'flaskr: set ' + ', '.join(missing) + ' in the environment'
+        ' (SECRET_KEY long and random, for example the output of'
+        ' python3 -c "import secrets; print(secrets.token_hex())"),'
+        ' or DEBUG=1 for development values on your own machine.')
+
+# Only a hash of the password is kept, so that nothing in the running
+# application (a debugger, a crash report) shows the password itself.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+del PASSWORD
 
 # create our little application :)
 app = Flask(__name__)
@@ -48,6 +76,29 @@ def init_db():
 def before_request():
     """Open a database connection for the request that starts."""
     g.db = connect_db()
+
+
+@app.before_request
+def refuse_cross_site_posts():
+    """Refuse a POST that a page of another site made the browser send.
+
+    The session cookie is SameSite=Lax, which already keeps it off such
+    requests; this also stops a foreign form from logging a visitor in.
+    Browsers say where a request comes from in Sec-Fetch-Site, and older
+    ones in Origin; a client that sends neither is not a browser.
+    """
+    if request.method != 'POST':
+        return
+    site = request.headers.get('Sec-Fetch-Site')
+    if site is not None:
+        if site not in ('same-origin', 'none'):
+            abort(403)
+        return
+    origin = request.headers.get('Origin')
+    # Only the host is compared: behind an https proxy the scheme the
+    # application sees may differ from the browser's.
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        abort(403)
 
 
 @app.after_request
@@ -83,23 +134,32 @@ def login():
     credentials match the configured ones."""
     error = None
     if request.method == 'POST':
-        if request.form['username'] != USERNAME:
-            error = 'Invalid username'
-        elif request.form['password'] != PASSWORD:
-            error = 'Invalid password'
-        else:
+        # Both checks always run, and one message covers both failures,
+        # so that neither the answer nor its timing tells which was wrong.
+        name_ok = hmac.compare_digest(request.form['username'].encode(),
+                                      USERNAME.encode())
+        password_ok = check_password_hash(PASSWORD_HASH,
+                                          request.form['password'])
+        if name_ok and password_ok:
             session['logged_in'] = True
             flash('You were logged in')
             return redirect(url_for('show_entries'))
+        error = 'Invalid username or password'
     return render_template('login.html', error=error)
 
 
-@app.route('/logout')
+@app.route('/logout', methods=['POST'])
 def logout():
     """Forget that the user is logged in."""
     session.pop('logged_in', None)
     flash('You were logged out')
     return redirect(url_for('show_entries'))
+
+
+@app.errorhandler(404)
+def page_not_found(error):
+    """A page in the site's style, with the way back to the entries."""
+    return render_template('page_not_found.html'), 404
 
 
 if __name__ == '__main__':
@@ -108,5 +168,5 @@ if __name__ == '__main__':
     if not os.path.exists(DATABASE):
         init_db()
         print(f'Created the database {DATABASE}')
-    print('Flaskr: point your browser to http://127.0.0.1:5000/')
-    app.run(host='127.0.0.1')
+    app.run(host=os.environ.get('HOST', '127.0.0.1'),
+            port=int(os.environ.get('PORT', '5000')))

@@ -1,14 +1,23 @@
 """The Testing chapter's unittest suite for flaskr.
 
-Run it from this folder with ``python flaskr_tests.py``, or from the
-repository root with ``pytest examples/flaskr``. Every test gets its own
-temporary database, removed afterwards.
+Run it from this folder with ``../../.venv/bin/python flaskr_tests.py``,
+or from the repository root with ``.venv/bin/python -m pytest
+examples/flaskr``. Every test gets its own temporary database, removed
+afterwards.
 """
 import os
 import tempfile
 import unittest
 
-import flaskr
+# flaskr reads its settings from the environment when it is imported:
+# the tests bring their own, with debug mode off as in production.
+USERNAME = 'admin'
+PASSWORD = 'a password for the tests'
+os.environ.update(SECRET_KEY='flaskr tests: a key used nowhere else',
+                  FLASKR_USERNAME=USERNAME, FLASKR_PASSWORD=PASSWORD,
+                  DEBUG='')
+
+import flaskr  # noqa: E402  (after the settings above)
 
 
 class FlaskrTestCase(unittest.TestCase):
@@ -34,7 +43,7 @@ class FlaskrTestCase(unittest.TestCase):
         ), follow_redirects=True)
 
     def logout(self):
-        return self.app.get('/logout', follow_redirects=True)
+        return self.app.post('/logout', follow_redirects=True)
 
     def add_entry(self, title, text):
         return self.app.post('/add', data=dict(
@@ -47,24 +56,26 @@ class FlaskrTestCase(unittest.TestCase):
         self.assertIn(b'No entries here so far', rv.data)
 
     def test_login_logout(self):
-        rv = self.login(flaskr.USERNAME, flaskr.PASSWORD)
+        rv = self.login(USERNAME, PASSWORD)
         self.assertIn(b'You were logged in', rv.data)
         rv = self.logout()
         self.assertIn(b'You were logged out', rv.data)
 
     def test_login_rejects_wrong_username(self):
-        rv = self.login(flaskr.USERNAME + 'x', flaskr.PASSWORD)
-        self.assertIn(b'Invalid username', rv.data)
+        rv = self.login(USERNAME + 'x', PASSWORD)
+        self.assertIn(b'Invalid username or password', rv.data)
         self.assertNotIn(b'You were logged in', rv.data)
 
     def test_login_rejects_wrong_password(self):
-        rv = self.login(flaskr.USERNAME, flaskr.PASSWORD + 'x')
-        self.assertIn(b'Invalid password', rv.data)
+        # The same message as for a wrong name: it does not tell which
+        # of the two was right.
+        rv = self.login(USERNAME, PASSWORD + 'x')
+        self.assertIn(b'Invalid username or password', rv.data)
         self.assertNotIn(b'You were logged in', rv.data)
 
     def test_messages(self):
         # HTML is allowed in the text but escaped in the title.
-        self.login(flaskr.USERNAME, flaskr.PASSWORD)
+        self.login(USERNAME, PASSWORD)
         rv = self.add_entry('<Hello>', '<strong>HTML</strong> allowed here')
         self.assertNotIn(b'No entries here so far', rv.data)
         self.assertIn(b'&lt;Hello&gt;', rv.data)
@@ -72,7 +83,7 @@ class FlaskrTestCase(unittest.TestCase):
         self.assertIn(b'New entry was successfully posted', rv.data)
 
     def test_newest_entry_comes_first(self):
-        self.login(flaskr.USERNAME, flaskr.PASSWORD)
+        self.login(USERNAME, PASSWORD)
         self.add_entry('first', 'one')
         rv = self.add_entry('second', 'two')
         self.assertLess(rv.data.index(b'second'), rv.data.index(b'first'))
@@ -83,18 +94,58 @@ class FlaskrTestCase(unittest.TestCase):
         self.assertIn(b'No entries here so far', self.app.get('/').data)
 
     def test_add_entry_refuses_get(self):
-        self.login(flaskr.USERNAME, flaskr.PASSWORD)
+        self.login(USERNAME, PASSWORD)
         self.assertEqual(self.app.get('/add').status_code, 405)
 
     def test_add_entry_without_title_is_bad_request(self):
-        self.login(flaskr.USERNAME, flaskr.PASSWORD)
+        self.login(USERNAME, PASSWORD)
         rv = self.app.post('/add', data=dict(text='no title'))
         self.assertEqual(rv.status_code, 400)
 
     def test_form_hidden_until_logged_in(self):
         self.assertNotIn(b'name=title', self.app.get('/').data)
-        self.login(flaskr.USERNAME, flaskr.PASSWORD)
+        self.login(USERNAME, PASSWORD)
         self.assertIn(b'name=title', self.app.get('/').data)
+
+
+    def test_logout_is_a_post(self):
+        # A GET could be sent by a link or an image on any site.
+        self.login(USERNAME, PASSWORD)
+        self.assertEqual(self.app.get('/logout').status_code, 405)
+        self.assertIn(b'name=title', self.app.get('/').data)
+
+    def test_cross_site_login_is_refused(self):
+        rv = self.app.post('/login', data=dict(
+            username=USERNAME, password=PASSWORD),
+            headers={'Sec-Fetch-Site': 'cross-site'})
+        self.assertEqual(rv.status_code, 403)
+        self.assertNotIn(b'name=title', self.app.get('/').data)
+
+    def test_post_from_another_origin_is_refused(self):
+        self.login(USERNAME, PASSWORD)
+        rv = self.app.post('/add', data=dict(title='t', text='x'),
+                           headers={'Origin': 'http://evil.example'})
+        self.assertEqual(rv.status_code, 403)
+        self.assertIn(b'No entries here so far', self.app.get('/').data)
+
+    def test_post_from_the_same_site_is_accepted(self):
+        self.login(USERNAME, PASSWORD)
+        rv = self.app.post('/add', data=dict(title='mine', text='x'),
+                           headers={'Origin': 'http://localhost',
+                                    'Sec-Fetch-Site': 'same-origin'},
+                           follow_redirects=True)
+        self.assertIn(b'mine', rv.data)
+
+    def test_password_is_kept_only_hashed(self):
+        self.assertFalse(hasattr(flaskr, 'PASSWORD'))
+        self.assertNotIn(PASSWORD, flaskr.PASSWORD_HASH)
+        self.assertNotIn(PASSWORD, repr(vars(flaskr)))
+
+    def test_unknown_page_is_styled_with_a_link_back(self):
+        rv = self.app.get('/no/such/page')
+        self.assertEqual(rv.status_code, 404)
+        self.assertIn(b'/static/style.css', rv.data)
+        self.assertIn(b'<a href="/">Back to the entries</a>', rv.data)
 
 
 if __name__ == '__main__':

@@ -6,18 +6,16 @@ Each test keeps a screenshot of every step in
 ``tests/browser/artifacts/<test name>/`` (ignored by git), to look at when
 a test fails or to see what the pages look like.
 """
+import functools
 import importlib
+import importlib.util
 import os
 import shutil
 import threading
+import types
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 CHROMIUM = '/usr/bin/chromium'
@@ -47,6 +45,24 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@functools.cache
+def selenium():
+    """The parts of Selenium the tests use. Imported when a browser test
+    runs, not when the tests are collected: ``pytest -m "not slow"`` and a
+    checkout without Selenium installed must not need it."""
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return types.SimpleNamespace(
+        webdriver=webdriver, Service=Service, By=By, ec=expected_conditions,
+        WebDriverWait=WebDriverWait, WebDriverException=WebDriverException,
+    )
+
+
 class Browser:
     """A Chromium window on one served application, with the few actions
     the tests need. Every action waits (at most ``WAIT`` seconds) for its
@@ -65,40 +81,60 @@ class Browser:
     def find(self, css):
         """The first element matching the CSS selector ``css``, waiting
         for it to appear."""
-        return WebDriverWait(self.driver, WAIT).until(
-            ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+        se = selenium()
+        return se.WebDriverWait(self.driver, WAIT).until(
+            se.ec.presence_of_element_located((se.By.CSS_SELECTOR, css)))
 
     def find_all(self, css):
         """Every element matching ``css`` on the current page (no wait)."""
-        return self.driver.find_elements(By.CSS_SELECTOR, css)
+        return self.driver.find_elements(selenium().By.CSS_SELECTOR, css)
 
     def click_link(self, text):
         """Follow the link whose text is ``text`` and wait for the next page."""
-        link = WebDriverWait(self.driver, WAIT).until(
-            ec.element_to_be_clickable((By.LINK_TEXT, text)))
+        se = selenium()
+        link = se.WebDriverWait(self.driver, WAIT).until(
+            se.ec.element_to_be_clickable((se.By.LINK_TEXT, text)))
+        self.mark_page()
         link.click()
-        self.wait_for_next_page(link)
+        self.wait_for_next_page()
 
     def submit(self, form_css='form', **fields):
         """Fill the named fields of a form, submit it and wait for the
         next page."""
+        by = selenium().By
         form = self.find(form_css)
         for name, value in fields.items():
-            field = form.find_element(By.NAME, name)
+            field = form.find_element(by.NAME, name)
             field.clear()
             field.send_keys(value)
-        form.find_element(By.CSS_SELECTOR, '[type=submit]').click()
-        self.wait_for_next_page(form)
+        self.mark_page()
+        form.find_element(by.CSS_SELECTOR, '[type=submit]').click()
+        self.wait_for_next_page()
 
-    def wait_for_next_page(self, element):
-        """Wait until ``element``'s page has been replaced by the next one
-        and that one is fully loaded."""
-        wait = WebDriverWait(self.driver, WAIT)
-        wait.until(ec.staleness_of(element))
-        # The old page is gone as soon as the next one starts arriving;
-        # checks that do not wait (find_all, flashes) need all of it.
-        wait.until(lambda driver: driver.execute_script(
-            'return document.readyState') == 'complete')
+    def mark_page(self):
+        """Mark the current page, so that :meth:`wait_for_next_page` can
+        tell it from the next one."""
+        self.driver.execute_script('window.flaskTestOldPage = true;')
+
+    def wait_for_next_page(self):
+        """Wait until the marked page has been replaced by the next one and
+        that one is fully loaded.
+
+        This used to poll the old page's element with Selenium's
+        staleness_of(), which only understands the stale-element error.
+        While Chromium swaps one document for the next, chromedriver can
+        answer a command on the old element with its generic "unknown
+        error" instead (the node or its JavaScript context is already
+        gone), a plain WebDriverException that ended the test: about one
+        run in ten of the longest test. Now the mark lives in the old
+        page's window object only, and errors during the swap are retried
+        until the wait ends.
+        """
+        se = selenium()
+        se.WebDriverWait(self.driver, WAIT, ignored_exceptions=(se.WebDriverException,)).until(
+            lambda driver: driver.execute_script(
+                'return !window.flaskTestOldPage'
+                " && document.readyState === 'complete';"))
 
     def text(self, css='body'):
         """The visible text of the first element matching ``css``."""
@@ -124,16 +160,19 @@ def chromium(require, tmp_path):
             ' (apt-get install chromium)')
     require(os.path.exists(CHROMEDRIVER), f'{CHROMEDRIVER} is missing'
             ' (apt-get install chromium-driver)')
+    require(importlib.util.find_spec('selenium'), 'Selenium is not installed'
+            ' (pip install -r requirements-dev.txt)')
 
-    options = webdriver.ChromeOptions()
+    se = selenium()
+    options = se.webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     # A profile of its own, so that no state leaks between tests or from
     # a Chromium someone runs on this machine.
     options.add_argument(f'--user-data-dir={tmp_path / "profile"}')
-    service = Service(CHROMEDRIVER, log_output=str(tmp_path / 'chromedriver.log'))
-    driver = webdriver.Chrome(options=options, service=service)
+    service = se.Service(CHROMEDRIVER, log_output=str(tmp_path / 'chromedriver.log'))
+    driver = se.webdriver.Chrome(options=options, service=service)
     try:
         driver.set_page_load_timeout(WAIT)
         driver.set_script_timeout(WAIT)
@@ -142,9 +181,22 @@ def chromium(require, tmp_path):
         driver.quit()
 
 
+#: The settings the examples read from the environment, as a deployment
+#: sets them (debug off). flaskr's login is the one its own tests use, since
+#: both suites may import the module in the same process.
+EXAMPLE_ENV = {
+    'SECRET_KEY': 'browser tests: a key used nowhere else',
+    'FLASKR_USERNAME': 'admin',
+    'FLASKR_PASSWORD': 'a password for the tests',
+    'DEBUG': '',
+}
+
+
 def load_example(name, database, monkeypatch):
     """Import ``examples/<name>/<name>.py`` with its ``DATABASE`` pointing
     at ``database``, a new empty database."""
+    for key, value in EXAMPLE_ENV.items():
+        monkeypatch.setenv(key, value)
     monkeypatch.syspath_prepend(str(EXAMPLES / name))
     module = importlib.import_module(name)
     # Imported by the examples' own test suites too, in the same process:
@@ -180,7 +232,7 @@ def serve(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def browser(chromium, serve, request):
+def browser(chromium, serve, request, tmp_path):
     """A function that serves the named example and returns a
     :class:`Browser` on it, with a fresh screenshot folder for the test."""
     artifacts = ARTIFACTS / request.node.name
@@ -190,4 +242,8 @@ def browser(chromium, serve, request):
     def open_example(name):
         return Browser(chromium, serve(name), artifacts)
 
-    return open_example
+    yield open_example
+    # Chromedriver's log of every command and answer, to explain a failure.
+    log = tmp_path / 'chromedriver.log'
+    if log.exists():
+        shutil.copy(log, artifacts / 'chromedriver.log')

@@ -1,18 +1,31 @@
 """Fixtures that run yourapplication (``tests/deploy/yourapplication``) on
 real servers: each starts the server on 127.0.0.1 on a free port, waits
 (bounded) until it answers, and stops it by its PID when the tests that
-use it are done, whether they passed or not.
+use it are done, whether they passed or not (``tests/server_process.py``
+does the starting and stopping for every test that runs a server).
 
 The servers run from the files in ``tests/deploy/configs/``, which the
-documentation shows as they are. Their placeholders are filled in here:
+documentation shows as they are. They are written with example values a
+reader can paste; here each is replaced by the test's own:
 
-``@PORT@``    the TCP port on 127.0.0.1 the server listens on
-``@APPDIR@``  the folder holding the yourapplication package
-``@CONFDIR@`` the folder holding the filled-in copies of the files
-``@RUNDIR@``  a scratch folder for pid files, logs, sockets, temp files
-``@SOCKET@``  the FastCGI server's Unix socket
-``@PYTHON@``  a Python interpreter that has Flask installed
-``@VENV@``    the virtual environment of mod_wsgi's daemon process
+``8000``                                   the TCP port on 127.0.0.1: 0 (the
+                                           system picks one) where the server
+                                           accepts it, else a port the system
+                                           reported free (``server_process``
+                                           checks that the server got it)
+``/srv/yourapplication``                   the folder holding the
+                                           yourapplication package
+``/var/www/yourapplication``               the folder holding the
+                                           filled-in copies of the files
+``/run/yourapplication``                   a scratch folder for pid files,
+                                           logs, sockets, temp files
+``/run/yourapplication/fcgi.sock``         the FastCGI server's Unix socket
+``127.0.0.1:8001``                         where uWSGI listens for nginx
+``/srv/yourapplication/.venv/bin/python``  a Python that has Flask installed
+``/srv/yourapplication/.venv``             the virtual environment of
+                                           mod_wsgi's daemon process
+
+(``@PORT@``, ``@APPDIR@``, ... placeholders are filled in the same way.)
 
 Everything goes to one temporary folder that other users can read:
 Apache's and nginx's workers run as www-data and cannot enter pytest's
@@ -25,7 +38,6 @@ import importlib.metadata
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +45,7 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import START_TIMEOUT, Server, find_program, make_dir, rewrite_config
+from server_process import ServerProcess, start_server
 
 DEPLOY = Path(__file__).resolve().parent
 REPO = DEPLOY.parent.parent
@@ -49,23 +61,63 @@ APACHE_MODULES = Path("/usr/lib/apache2/modules")
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
-def pick_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def find_program(name):
+    """The path of a system program, also looking in the sbin folders that
+    are not on every user's PATH (Debian puts apache2 and nginx there)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+
+
+def make_dir(path):
+    """Create a folder that the web servers' users can enter and read."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
+    return path
+
+
+#: The example values the files in configs/ are written with, by the
+#: keyword fill_config() takes for each.
+EXAMPLE_VALUES = {
+    "python": "/srv/yourapplication/.venv/bin/python",
+    "venv": "/srv/yourapplication/.venv",
+    "socket": "/run/yourapplication/fcgi.sock",
+    "backend": "127.0.0.1:8001",
+    "rundir": "/run/yourapplication",
+    "confdir": "/var/www/yourapplication",
+    "appdir": "/srv/yourapplication",
+    "port": "8000",
+}
+
+
+def _example_pattern(example):
+    """A regular expression for one example value; the port only as a
+    whole number (8000, not the 8000 in 18000)."""
+    return rf"\b{example}\b" if example.isdigit() else re.escape(example)
 
 
 def fill_config(name, dest, **values):
-    """Copy ``configs/<name>`` into the folder ``dest`` with its
-    ``@PLACEHOLDERS@`` replaced by ``values`` (keys in lower case), keep it
-    executable if it was, and return the new file's path."""
+    """Copy ``configs/<name>`` into the folder ``dest`` with its example
+    values (and any ``@PLACEHOLDERS@``) replaced by ``values`` (keys as in
+    ``EXAMPLE_VALUES``), keep it executable if it was, and return the new
+    file's path."""
     source = CONFIGS / name
     text = source.read_text()
     for key, value in values.items():
         text = text.replace(f"@{key.upper()}@", str(value))
     left = re.findall(r"@[A-Z_]+@", text)
     assert not left, f"{name}: no value given for {sorted(set(left))}"
+    replacements = {EXAMPLE_VALUES[key]: str(value) for key, value in values.items()
+                    if key in EXAMPLE_VALUES}
+    if replacements:
+        # One pass, longest first: /srv/yourapplication/.venv is replaced
+        # as a whole, not as /srv/yourapplication followed by /.venv.
+        pattern = re.compile("|".join(
+            _example_pattern(example)
+            for example in sorted(replacements, key=len, reverse=True)))
+        text = pattern.sub(lambda match: replacements[match.group()], text)
+    unfilled = [key for key, example in EXAMPLE_VALUES.items()
+                if key not in values and re.search(_example_pattern(example), text)]
+    assert not unfilled, f"{name}: no value given for {unfilled}"
     target = Path(dest) / name
     target.write_text(text)
     target.chmod(0o755 if os.access(source, os.X_OK) else 0o644)
@@ -80,18 +132,6 @@ def python_env(appdir):
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def serve(name, command, rundir, prefix="", ready_path="/", cwd=None, env=None, port=None):
-    """Start a server, wait until it is ready, and return it."""
-    url = f"http://127.0.0.1:{port}{prefix}"
-    server = Server(name, command, url, rundir, cwd=cwd, env=env)
-    try:
-        server.wait_ready(ready_path)
-    except BaseException:
-        server.stop()
-        raise
-    return server
 
 
 def pytest_collection_modifyitems(items):
@@ -137,11 +177,10 @@ def run_dir(site_dir, request):
 
 
 def _python_server(name, script, run_dir, app_dir, extra_env=None, **values):
-    port = pick_port()
     conf = make_dir(run_dir / name)
-    path = fill_config(script, conf, port=port, **values)
+    path = fill_config(script, conf, port=0, **values)
     env = {**python_env(app_dir), **(extra_env or {})}
-    return serve(name, [PYTHON, path], conf, env=env, cwd=app_dir, port=port)
+    return start_server(name, [PYTHON, path], conf, env=env, cwd=app_dir)
 
 
 @pytest.fixture(scope="module")
@@ -171,11 +210,10 @@ def devserver_debug(run_dir, app_dir):
 @pytest.fixture(scope="module")
 def gunicorn(run_dir, app_dir):
     """yourapplication on gunicorn with two sync workers."""
-    port = pick_port()
     conf = make_dir(run_dir / "gunicorn")
-    path = fill_config("gunicorn.conf.py", conf, port=port, appdir=app_dir, rundir=conf)
+    path = fill_config("gunicorn.conf.py", conf, port=0, appdir=app_dir, rundir=conf)
     command = [VENV_BIN / "gunicorn", "--config", path, "yourapplication:app"]
-    server = serve("gunicorn", command, conf, env=python_env(app_dir), cwd=app_dir, port=port)
+    server = start_server("gunicorn", command, conf, env=python_env(app_dir), cwd=app_dir)
     yield server
     server.stop()
 
@@ -183,11 +221,10 @@ def gunicorn(run_dir, app_dir):
 @pytest.fixture(scope="module")
 def waitress(run_dir, app_dir):
     """yourapplication on waitress (waitress-serve)."""
-    port = pick_port()
     conf = make_dir(run_dir / "waitress")
-    path = fill_config("waitress-serve.sh", conf, port=port, appdir=app_dir)
+    path = fill_config("waitress-serve.sh", conf, port=0, appdir=app_dir)
     # The script ends in exec, so the shell's PID becomes waitress's.
-    server = serve("waitress", ["/bin/sh", path], conf, env=python_env(app_dir), port=port)
+    server = start_server("waitress", ["/bin/sh", path], conf, env=python_env(app_dir))
     yield server
     server.stop()
 
@@ -208,22 +245,76 @@ def gevent(run_dir, app_dir):
     server.stop()
 
 
+# -- system web servers ------------------------------------------------------
+
+
 @pytest.fixture(scope="module")
 def granian(run_dir, app_dir):
     """yourapplication on Granian's WSGI interface (configs/granian.sh)."""
-    port = pick_port()
     conf = make_dir(run_dir / "granian")
-    path = rewrite_config(CONFIGS / "granian.sh", conf, {
-        "127.0.0.1 --port 8000": f"127.0.0.1 --port {port}",
-        "/srv/yourapplication": app_dir,
-    })
-    # The script ends in exec, so the shell's PID becomes Granian's.
-    server = serve("granian", ["/bin/sh", path], conf, env=python_env(app_dir), port=port)
+
+    # Granian's workers share a port chosen beforehand: it is given one
+    # (start_server checks it got it).
+    def granian_command(port):
+        path = fill_config("granian.sh", conf, port=port, appdir=app_dir)
+        # The script ends in exec, so the shell's PID becomes Granian's.
+        return ["/bin/sh", path]
+
+    server = start_server("granian", granian_command, conf, env=python_env(app_dir))
     yield server
     server.stop()
 
 
-# -- system web servers ------------------------------------------------------
+@pytest.fixture(scope="module")
+def _uwsgi_nginx(run_dir, app_dir):
+    """uWSGI (configs/uwsgi.ini) behind nginx (configs/nginx-uwsgi.conf)."""
+    conf = make_dir(run_dir / "uwsgi")
+
+    def uwsgi_command(port):
+        ini = fill_config("uwsgi.ini", conf, backend=f"127.0.0.1:{port}",
+                          appdir=app_dir, rundir=conf)
+        return [VENV_BIN / "uwsgi", "--ini", ini]
+
+    # uWSGI speaks its own protocol, not HTTP: waited for until it listens.
+    # need-app: it exits at once when the application does not load.
+    uwsgi = start_server("uwsgi", uwsgi_command, conf, ready_path=None,
+                         cwd=app_dir, env=python_env(app_dir))
+    try:
+        def nginx_command(port):
+            config = fill_config("nginx-uwsgi.conf", conf, port=port,
+                                 backend=f"127.0.0.1:{uwsgi.port}", rundir=conf)
+            return [find_program("nginx"), "-c", config, "-e", "stderr"]
+
+        nginx = start_server("nginx", nginx_command, conf)
+    except BaseException:
+        uwsgi.stop()
+        raise
+    nginx.uwsgi = uwsgi
+    yield nginx
+    nginx.stop()
+    uwsgi.stop()
+
+
+@pytest.fixture
+def uwsgi(require, request):
+    """nginx in front of yourapplication on uWSGI; the uWSGI server is
+    its ``uwsgi`` attribute."""
+    require(find_program("nginx"), "nginx is not installed (Debian package nginx)")
+    require((VENV_BIN / "uwsgi").exists(), "uWSGI is not installed (pip install pyuwsgi)")
+    return request.getfixturevalue("_uwsgi_nginx")
+
+
+@pytest.fixture
+def uwsgi_config(run_dir, app_dir):
+    """A function that writes configs/uwsgi.ini into a folder of its own
+    with the given application folder, and returns its path."""
+
+    def write(name, appdir):
+        conf = make_dir(run_dir / name)
+        return fill_config("uwsgi.ini", conf, backend="127.0.0.1:0", appdir=appdir,
+                           rundir=conf)
+
+    return write
 
 
 @pytest.fixture(scope="module", params=["", "/yourapplication"], ids=["root", "prefix"])
@@ -240,8 +331,8 @@ def _start_flup(conf, app_dir):
     # A socket file left by an earlier run would make flup fail to bind.
     socket_path.unlink(missing_ok=True)
     fcgi = fill_config("yourapplication.fcgi", conf, socket=socket_path)
-    flup = Server("flup", [PYTHON, fcgi], "", conf, cwd=app_dir, env=python_env(app_dir))
-    deadline = time.monotonic() + START_TIMEOUT
+    flup = ServerProcess("flup", [PYTHON, fcgi], conf, cwd=app_dir, env=python_env(app_dir))
+    deadline = time.monotonic() + 30
     while not socket_path.exists():
         if flup.process.poll() is not None or time.monotonic() > deadline:
             flup.stop()
@@ -264,89 +355,20 @@ def _fastcgi_nginx(run_dir, app_dir, fastcgi_mount):
     # flup must be listening before nginx passes it requests.
     flup, socket_path = _start_flup(conf, app_dir)
     try:
-        port = pick_port()
         config_name = "nginx-fastcgi.conf" if fastcgi_mount == "" else "nginx-fastcgi-prefix.conf"
-        nginx_conf = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
-        nginx = serve(
-            "nginx",
-            [find_program("nginx"), "-c", nginx_conf, "-e", "stderr"],
-            conf,
-            prefix=fastcgi_mount,
-            port=port,
-        )
+
+        # nginx refuses port 0: it is given one (start_server checks it got it).
+        def nginx_command(port):
+            config = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
+            return [find_program("nginx"), "-c", config, "-e", "stderr"]
+
+        nginx = start_server("nginx", nginx_command, conf, prefix=fastcgi_mount)
     except BaseException:
         _stop_flup(flup, socket_path)
         raise
     yield nginx
     nginx.stop()
     _stop_flup(flup, socket_path)
-
-
-@pytest.fixture(scope="module")
-def _uwsgi_nginx(run_dir, app_dir):
-    """uWSGI (configs/uwsgi.ini) behind nginx (configs/nginx-uwsgi.conf)."""
-    conf = make_dir(run_dir / "uwsgi")
-    uwsgi_port = pick_port()
-    ini = rewrite_config(CONFIGS / "uwsgi.ini", conf, {
-        "127.0.0.1:8001": f"127.0.0.1:{uwsgi_port}",
-        "/srv/yourapplication": app_dir,
-        "/run/yourapplication": conf,
-    })
-    uwsgi = Server("uwsgi", [VENV_BIN / "uwsgi", "--ini", ini], "", conf,
-                   cwd=app_dir, env=python_env(app_dir))
-    try:
-        # need-app: uWSGI exits at once when the application does not load.
-        _wait_for_port(uwsgi, uwsgi_port)
-        port = pick_port()
-        nginx_conf = rewrite_config(CONFIGS / "nginx-uwsgi.conf", conf, {
-            "listen 80;": f"listen 127.0.0.1:{port};",
-            "127.0.0.1:8001": f"127.0.0.1:{uwsgi_port}",
-            "/run/nginx.pid": conf / "nginx.pid",
-            "/var/log/nginx": conf,
-            "/var/lib/nginx": conf,
-        })
-        nginx = serve(
-            "nginx",
-            # -e: nginx opens its default error log before reading the config.
-            [find_program("nginx"), "-c", nginx_conf, "-e", conf / "nginx-start.log"],
-            conf,
-            port=port,
-        )
-    except BaseException:
-        uwsgi.stop()
-        raise
-    nginx.uwsgi = uwsgi
-    yield nginx
-    nginx.stop()
-    uwsgi.stop()
-
-
-@pytest.fixture
-def uwsgi(require, request):
-    """nginx in front of yourapplication on uWSGI."""
-    require(find_program("nginx"), "nginx is not installed (Debian package nginx)")
-    require((VENV_BIN / "uwsgi").exists(), "uWSGI is not installed (pip install pyuwsgi)")
-    return request.getfixturevalue("_uwsgi_nginx")
-
-
-def _wait_for_port(server, port):
-    """Wait until ``server`` accepts connections on 127.0.0.1:``port``,
-    or fail with its log when it exits or after START_TIMEOUT seconds."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if server.process.poll() is not None:
-            server.stop()
-            pytest.fail(f"{server.name} exited with status {server.process.returncode}"
-                        f" before listening:\n{server.log()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            pytest.fail(f"{server.name} did not listen within {START_TIMEOUT}s:\n{server.log()}")
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -357,17 +379,15 @@ def _fastcgi_lighttpd(run_dir, app_dir, fastcgi_mount):
     make_dir(conf / "htdocs")
     flup, socket_path = _start_flup(conf, app_dir)
     try:
-        port = pick_port()
         config_name = (
             "lighttpd-fastcgi.conf" if fastcgi_mount == "" else "lighttpd-fastcgi-prefix.conf"
         )
-        lighttpd_conf = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
-        lighttpd = serve(
+        lighttpd_conf = fill_config(config_name, conf, port=0, rundir=conf, socket=socket_path)
+        lighttpd = start_server(
             "lighttpd",
             [find_program("lighttpd"), "-D", "-f", lighttpd_conf],
             conf,
             prefix=fastcgi_mount,
-            port=port,
         )
     except BaseException:
         _stop_flup(flup, socket_path)
@@ -404,14 +424,12 @@ def _cgi_lighttpd(run_dir, app_dir):
     make_dir(conf / "htdocs")
     # lighttpd runs as the user who started it: the test Python will do.
     fill_config("yourapplication.cgi", conf, python=PYTHON, appdir=app_dir)
-    port = pick_port()
-    lighttpd_conf = fill_config("lighttpd-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
-    server = serve(
+    lighttpd_conf = fill_config("lighttpd-cgi.conf", conf, port=0, rundir=conf, confdir=conf)
+    server = start_server(
         "lighttpd",
         [find_program("lighttpd"), "-D", "-f", lighttpd_conf],
         conf,
         prefix="/yourapplication",
-        port=port,
     )
     yield server
     server.stop()
@@ -423,15 +441,13 @@ def _cgi_apache(run_dir, app_dir, www_venv):
     # Apache runs the script as www-data, who cannot use the test Python
     # (it may live in a private home folder): use the shared venv's.
     fill_config("yourapplication.cgi", conf, python=www_venv / "bin" / "python", appdir=app_dir)
-    port = pick_port()
-    apache_conf = fill_config("apache-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
-    server = serve(
-        "apache2",
-        [find_program("apache2"), "-f", apache_conf, "-DFOREGROUND"],
-        conf,
-        prefix="/yourapplication",
-        port=port,
-    )
+
+    # Apache refuses port 0: it is given one (start_server checks it got it).
+    def apache_command(port):
+        config = fill_config("apache-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
+        return [find_program("apache2"), "-f", config, "-DFOREGROUND"]
+
+    server = start_server("apache2", apache_command, conf, prefix="/yourapplication")
     yield server
     server.stop()
 
@@ -500,19 +516,21 @@ def www_venv(site_dir):
 def _mod_wsgi_apache(run_dir, app_dir, www_venv):
     conf = make_dir(run_dir / "mod_wsgi")
     fill_config("yourapplication.wsgi", conf)
-    port = pick_port()
-    apache_conf = fill_config(
-        "apache-mod_wsgi.conf",
-        conf,
-        port=port,
-        rundir=conf,
-        confdir=conf,
-        appdir=app_dir,
-        venv=www_venv,
-    )
-    server = serve(
-        "apache2", [find_program("apache2"), "-f", apache_conf, "-DFOREGROUND"], conf, port=port
-    )
+
+    # Apache refuses port 0: it is given one (start_server checks it got it).
+    def apache_command(port):
+        config = fill_config(
+            "apache-mod_wsgi.conf",
+            conf,
+            port=port,
+            rundir=conf,
+            confdir=conf,
+            appdir=app_dir,
+            venv=www_venv,
+        )
+        return [find_program("apache2"), "-f", config, "-DFOREGROUND"]
+
+    server = start_server("apache2", apache_command, conf)
     yield server
     server.stop()
 

@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 import deploy_checks as checks
-from servers import make_dir, rewrite_config
 
-CONFIGS = Path(__file__).resolve().parent / "configs"
 UWSGI = Path(sys.executable).parent / "uwsgi"
 
 
@@ -45,16 +43,12 @@ def test_uwsgi_listens_on_loopback_only(uwsgi):
     checks.check_listens_on_loopback_only(uwsgi.url)
 
 
-def test_uwsgi_refuses_to_start_without_the_application(uwsgi, run_dir):
+def test_uwsgi_refuses_to_start_without_the_application(uwsgi, uwsgi_config, run_dir):
     # need-app: an application that cannot be imported stops uWSGI at
     # once, instead of leaving it running and answering every request
     # with an error.
-    empty = make_dir(run_dir / "uwsgi-no-app")
-    ini = rewrite_config(CONFIGS / "uwsgi.ini", empty, {
-        "127.0.0.1:8001": "127.0.0.1:0",
-        "/srv/yourapplication": empty,
-        "/run/yourapplication": empty,
-    })
+    empty = run_dir / "no-app"
+    ini = uwsgi_config("no-app", empty)
     result = subprocess.run([UWSGI, "--ini", ini], cwd=empty,
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0

@@ -118,7 +118,7 @@ def browse(visitor, others, stop_at):
 
 
 def test_minitwit_under_load_on_gunicorn(
-    server_process, python, free_port, tmp_path, figure, require
+    server_process, python, tmp_path, figure, require
 ):
     require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
     database = tmp_path / "minitwit.db"
@@ -127,17 +127,17 @@ def test_minitwit_under_load_on_gunicorn(
         [python, "-c", "import minitwit; minitwit.init_db()"],
         cwd=MINITWIT, env=dict(os.environ, **env), check=True, timeout=60,
     )
-    server_process(
+    server = server_process(
         [
-            python, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{free_port}",
+            python, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0",
             "--no-control-socket", "--log-level", "warning", "minitwit:app",
         ],
-        free_port, cwd=MINITWIT, env=env,
+        cwd=MINITWIT, env=env,
     )
 
     tally = Tally()
     names = [f"user{number}" for number in range(USERS)]
-    visitors = [Visitor(free_port, name, tally) for name in names]
+    visitors = [Visitor(server.port, name, tally) for name in names]
     for visitor in visitors:
         assert visitor.register() == 302, f"could not register {visitor.name}"
         assert visitor.log_in() == 302, f"could not log {visitor.name} in"

@@ -30,8 +30,7 @@ import tempfile
 from pathlib import Path
 
 from pgserver import PostgresServer
-import servers
-from servers import Server, find_program, make_dir
+from server_process import ServerProcess
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -50,10 +49,54 @@ FAIL_TIMEOUT = 2
 PREFIX = "flaskpy-cluster-"
 
 
+def find_program(name):
+    """The path of a system program, also looking in the sbin folders that
+    are not on every user's PATH (Debian puts nginx there)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+
+
+def make_dir(path):
+    """Create a folder that nginx's workers (www-data) can enter and read."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
+    return path
+
+
 def rewrite_config(name, dest, replacements):
-    """``configs/<name>`` copied into ``dest`` with its example values
-    replaced (see :func:`servers.rewrite_config`)."""
-    return servers.rewrite_config(CONFIGS / name, dest, replacements)
+    """Copy ``configs/<name>`` into the folder ``dest`` with each example
+    value in it (a key of ``replacements``) replaced by the run's own, and
+    return the new file's path. An example value missing from the file is
+    an error, so that an edited config cannot silently keep, say, a port
+    the run did not choose."""
+    text = (CONFIGS / name).read_text()
+    for example, value in replacements.items():
+        assert example in text, f"{name} no longer holds {example!r}"
+        text = text.replace(example, str(value))
+    target = Path(dest) / name
+    target.write_text(text)
+    target.chmod(0o644)
+    return target
+
+
+class HostProcess(ServerProcess):
+    """A server of the cluster: a :class:`ServerProcess` (its own session,
+    stopped with its workers) listening at ``url``, on an address of its
+    own, that can also be killed outright."""
+
+    def __init__(self, name, argv, rundir, url, cwd=None, env=None):
+        super().__init__(name, argv, rundir, cwd=cwd, env=env)
+        self.url = url
+
+    def kill(self):
+        """SIGKILL to every process of the server's group at once, as when
+        the machine it runs on dies."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(30)
+        self._log.close()
 
 
 def free_port(*addresses):
@@ -132,12 +175,15 @@ class AppHost:
         self.env = env
         self.url = f"http://{address}:{port}"
         self.server = None
+        self.lives = 0
 
     def start(self):
         """Start gunicorn and wait until it serves the public timeline."""
         command = [VENV_BIN / "gunicorn", "--config", self.config, "minitwit:app"]
-        self.server = Server(self.name, command, self.url, self.folder,
-                             cwd=self.app_dir, env=self.env)
+        self.lives += 1
+        # A log of its own for each life: the first one's tells how it died.
+        self.server = HostProcess(f"{self.name}-{self.lives}", command, self.folder,
+                                  self.url, cwd=self.app_dir, env=self.env)
         try:
             self.server.wait_ready("/public")
         except BaseException:
@@ -236,7 +282,7 @@ class Cluster:
         self.url = f"http://{LB_ADDRESS}:{port}"
         # -e: nginx opens its default error log before reading the config.
         command = [find_program("nginx"), "-c", config, "-e", folder / "nginx-start.log"]
-        self.lb = Server("lb", command, self.url, folder)
+        self.lb = HostProcess("lb", command, folder, self.url)
         try:
             self.lb.wait_ready("/public")
         except BaseException:

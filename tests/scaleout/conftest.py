@@ -7,8 +7,7 @@ import importlib.util
 import pytest
 
 import pgserver
-from cluster import Cluster
-from servers import find_program
+from cluster import Cluster, find_program
 
 
 @pytest.fixture(scope="module")

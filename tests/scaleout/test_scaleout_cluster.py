@@ -103,7 +103,8 @@ class Visitor:
             response = connection.getresponse()
             text = response.read().decode("utf-8", "replace")
             status = response.status
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
+            # No answer, or a broken one: the visitor saw no page.
             response, text, status = None, repr(error), None
         finally:
             connection.close()

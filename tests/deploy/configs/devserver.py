@@ -4,4 +4,4 @@
 # For development only; production wants one of the other servers here.
 from yourapplication import app
 
-app.run(host="127.0.0.1", port=int("@PORT@"))
+app.run(host="127.0.0.1", port=8000)

@@ -6,4 +6,4 @@
 # can stop; in development leave it on, to restart on code changes.
 from yourapplication import app
 
-app.run(host="127.0.0.1", port=int("@PORT@"), debug=True, use_reloader=False)
+app.run(host="127.0.0.1", port=8000, debug=True, use_reloader=False)

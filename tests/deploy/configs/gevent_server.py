@@ -4,5 +4,5 @@ from gevent.pywsgi import WSGIServer
 
 from yourapplication import app
 
-http_server = WSGIServer(("127.0.0.1", int("@PORT@")), app)
+http_server = WSGIServer(("127.0.0.1", 8000), app)
 http_server.serve_forever()

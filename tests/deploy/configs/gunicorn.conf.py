@@ -5,11 +5,11 @@
 #
 # Both workers sign sessions with the application's one secret_key, so a
 # visitor's session does not depend on which worker answers.
-bind = ["127.0.0.1:@PORT@"]
+bind = ["127.0.0.1:8000"]
 workers = 2
 worker_class = "sync"
-chdir = "@APPDIR@"
-pidfile = "@RUNDIR@/gunicorn.pid"
+chdir = "/srv/yourapplication"
+pidfile = "/run/yourapplication/gunicorn.pid"
 # gunicorn 27 otherwise opens a control socket in the home folder, shared
 # by every gunicorn running as that user.
 control_socket_disable = True

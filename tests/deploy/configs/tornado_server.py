@@ -13,7 +13,7 @@ from yourapplication import app
 async def main():
     container = WSGIContainer(app, executor=ThreadPoolExecutor(max_workers=4))
     http_server = HTTPServer(container)
-    http_server.listen(int("@PORT@"), address="127.0.0.1")
+    http_server.listen(8000, address="127.0.0.1")
     await asyncio.Event().wait()  # serve until the process is stopped
 
 

@@ -1,0 +1,88 @@
+"""Follows the testing chapter's "Testing Flaskr" the way a reader does:
+the whole test module copied from the built page into a new file beside
+the tutorial's application, then run with each command the page shows.
+"""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rendered_page import (code_lines, console_steps, parse_command,
+                           placement, read_page, reader_environment)
+
+REPO = Path(__file__).resolve().parent.parent
+FLASKR = REPO / "examples" / "flaskr"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def flaskr_section(built_docs):
+    return [item for item in read_page(built_docs / "testing.html")
+            if item.section == "Testing Flaskr"]
+
+
+def whole_module(section):
+    """The block the page says to put into ``flaskr/flaskr_tests.py``."""
+    previous = ""
+    found = []
+    for item in section:
+        if item.kind == "p":
+            previous = item.text
+        elif item.kind == "code" and placement(previous) == (
+                "create", "flaskr/flaskr_tests.py", None):
+            found.append(item.text)
+    [module] = found
+    return module
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A folder laid out like this repository: the tutorial's application
+    in examples/flaskr (without its tests) and .venv, the environment
+    flask.py is installed in (the one running these tests)."""
+    target = tmp_path / "examples" / "flaskr"
+    shutil.copytree(FLASKR, target, ignore=shutil.ignore_patterns(
+        "*_tests.py", "*.db", "__pycache__", "*.md"))
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    return tmp_path
+
+
+def test_whole_module_holds_every_piece_shown(flaskr_section):
+    module = code_lines(whole_module(flaskr_section))
+    pieces = [item for item in flaskr_section
+              if item.kind == "code" and item.language not in ("console", "text")]
+    assert len(pieces) > 5
+    for piece in pieces:
+        lines = code_lines(piece.text)
+        starts = [i for i in range(len(module)) if module[i:i + len(lines)] == lines]
+        assert starts, piece.text
+
+
+def test_whole_module_runs_with_each_command_shown(flaskr_section, checkout):
+    module = whole_module(flaskr_section)
+    (checkout / "examples" / "flaskr" / "flaskr_tests.py").write_text(module)
+    expected_tests = len(re.findall(r"^    def test_", module, re.M))
+    consoles = [item for item in flaskr_section if item.language == "console"]
+    assert len(consoles) == 2
+    # The first command runs in the flaskr folder with an activated
+    # environment; the second from the checkout's root, as written.
+    starts = [checkout / "examples" / "flaskr", checkout]
+    activated = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    for console, cwd in zip(consoles, starts):
+        for line, shown in console_steps(console.text):
+            assignments, argv = parse_command(line)
+            if argv[0] == "cd":
+                cwd = cwd / argv[1]
+                continue
+            env = reader_environment(assignments)
+            env.update(activated)
+            result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True,
+                                    text=True, timeout=120)
+            output = result.stdout + result.stderr
+            assert result.returncode == 0, (line, output)
+            assert f"Ran {expected_tests} tests" in output, output
+            assert output.rstrip().endswith("OK"), output

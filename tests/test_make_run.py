@@ -1,0 +1,100 @@
+"""``make run`` as a newcomer meets it: on a fresh copy of the repository,
+it installs the runtime only, serves the example on the address asked
+for, and says once what it set up for the demo.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: What the runtime is: flask.py's three libraries and MarkupSafe
+#: (Jinja2's), beside the installers a new virtualenv has. flask.py itself
+#: is on the path through a .pth file, not an installed distribution.
+RUNTIME = {"werkzeug", "jinja2", "itsdangerous", "markupsafe"}
+INSTALLERS = {"pip", "setuptools", "wheel"}
+
+
+@pytest.fixture
+def fresh_clone(tmp_path):
+    """The repository's tracked files (as they are in the worktree),
+    without .venv or anything built."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, check=True,
+                           capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        source = REPO / name
+        if source.is_file():
+            target = tmp_path / "clone" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return tmp_path / "clone"
+
+
+def make(*args, cwd, **popen):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "DEBUG", "FLASKR_USERNAME", "FLASKR_PASSWORD",
+                        "VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL")}
+    return subprocess.Popen(["make", *args], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True, **popen)
+
+
+def test_make_run_with_an_unknown_app_lists_the_valid_ones():
+    proc = make("-s", "run", "APP=flaskrr", cwd=REPO)
+    output, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "unknown APP 'flaskrr'" in output
+    assert "hello flaskr minitwit" in output
+    assert "Serving" not in output
+
+
+@pytest.mark.slow
+def test_make_run_on_a_fresh_clone_installs_the_runtime_only_and_serves(
+        fresh_clone, free_port, figure):
+    started = time.monotonic()
+    server = make("run", "APP=flaskr", f"PORT={free_port}", "HOST=127.0.0.2",
+                  cwd=fresh_clone)
+    url = f"http://127.0.0.2:{free_port}/"
+    try:
+        deadline = started + 300
+        while True:
+            assert server.poll() is None, server.stdout.read()
+            try:
+                with urllib.request.urlopen(url, timeout=5) as rv:
+                    page = rv.read().decode()
+                break
+            except (urllib.error.URLError, OSError):
+                assert time.monotonic() < deadline, "make run never served"
+                time.sleep(0.2)
+        figure(f"make run APP=flaskr on a fresh clone: serving after"
+               f" {time.monotonic() - started:.1f} s")
+        assert "No entries here so far" in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+
+    assert output.count("Serving") == 1, output
+    assert f"Serving examples/flaskr/flaskr.py on {url}" in output
+    assert "DEBUG=1 and a development SECRET_KEY" in output
+    assert "Log in as admin, password default." in output
+    assert "point your browser" not in output
+
+    python = str(fresh_clone / ".venv" / "bin" / "python")
+    found = subprocess.run([python, "-c", "import flask; print(flask.__file__)"],
+                           cwd="/", capture_output=True, text=True, check=True).stdout
+    assert Path(found.strip()) == fresh_clone / "flask.py"
+    listed = subprocess.run(
+        [python, "-m", "pip", "list",
+         "--format=freeze", "--disable-pip-version-check"],
+        capture_output=True, text=True, check=True).stdout
+    installed = {line.split("==")[0].lower() for line in listed.split()}
+    figure(f"make run installed {len(installed)} packages: {sorted(installed)}")
+    assert RUNTIME <= installed
+    assert installed - RUNTIME - INSTALLERS == set()
