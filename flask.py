@@ -259,12 +259,14 @@ class _RequestContext:
         # as soon as the next request arrives, so contexts never pile up.
         top = _request_ctx_stack.top
         if top is not None and top._preserved:
-            _request_ctx_stack.pop()
+            top.pop()
         _request_ctx_stack.push(self)
 
     def pop(self) -> None:
-        """Unbind this context again."""
+        """Unbind this context again, and close the request's uploaded
+        files (spooled to temporary files for large uploads)."""
         _request_ctx_stack.pop()
+        self.request.close()
 
     def __enter__(self) -> _RequestContext:
         self.push()

@@ -82,6 +82,21 @@ def test_files_holds_uploaded_file_storage(app, client):
     assert response.data == b"FileStorage notes.txt file body"
 
 
+def test_uploaded_files_are_closed_when_the_request_ends(app, client):
+    """An upload is spooled to a temporary file; the request's end closes
+    it, instead of leaving an open file to the garbage collector."""
+    streams = []
+
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        streams.append(flask.request.files["the_file"].stream)
+        return "ok"
+
+    data = {"the_file": (io.BytesIO(b"file body"), "notes.txt")}
+    assert client.post("/upload", data=data).data == b"ok"
+    assert streams[0].closed
+
+
 def test_uploaded_file_save_writes_it_to_disk(app, client, tmp_path):
     target = tmp_path / "uploaded_file.txt"
 

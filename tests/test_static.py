@@ -144,7 +144,8 @@ def test_static_path_can_be_changed(tmp_path):
     app.root_path = str(tmp_path)
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "style.css").write_text("x")
-    assert app.test_client().get("/assets/style.css").data == b"x"
+    with app.test_client().get("/assets/style.css") as response:
+        assert response.data == b"x"
     with app.test_request_context():
         assert flask.url_for("static", filename="style.css") == "/assets/style.css"
 
