@@ -14,6 +14,10 @@ import pytest
 
 import flask
 
+# Two Sphinx builds take longer than the whole rest of the fast tests:
+# make test runs them, make check does not.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 

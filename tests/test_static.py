@@ -1,5 +1,6 @@
 """Static files served from the static folder beside the application."""
 import os
+import re
 
 import pytest
 from werkzeug.routing import BuildError
@@ -32,9 +33,12 @@ def test_static_file_in_a_subfolder_is_served(client, static):
 
 
 def test_static_response_has_etag_and_last_modified(client, static):
+    os.utime(static / "style.css", (1_000_000_000, 1_000_000_000))
     response = client.get("/static/style.css")
-    assert response.headers["ETag"]
-    assert response.headers["Last-Modified"]
+    assert response.headers["Last-Modified"] == "Sun, 09 Sep 2001 01:46:40 GMT"
+    assert re.fullmatch(r'"[^"]+"', response.headers["ETag"])
+    # The same file gives the same validator.
+    assert client.get("/static/style.css").headers["ETag"] == response.headers["ETag"]
 
 
 def test_matching_etag_gives_304(client, static):
