@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from werkzeug.test import create_environ, run_wsgi_app
 
 import flask
 
@@ -233,3 +234,13 @@ def test_well_formed_nested_json_is_still_parsed(app, client):
     body = b"[" * 100 + b"1" + b"]" * 100
     response = client.post("/json", data=body, content_type="application/json")
     assert (response.status_code, response.data) == (200, repr(json.loads(body)).encode())
+
+
+def test_a_cookie_header_with_bytes_that_are_not_utf8_is_not_a_server_error(app):
+    app.secret_key = "a test secret, long enough"
+    app.route("/")(lambda: flask.request.cookies.get("theme", "-") + " " + str(dict(flask.session)))
+    environ = create_environ("/")
+    # WSGI gives header bytes as latin-1 text: \x80 is a lone byte.
+    environ["HTTP_COOKIE"] = "session=\x80; theme=dark"
+    app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
+    assert (status, b"".join(app_iter)) == ("200 OK", b"dark {}")
