@@ -48,10 +48,11 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
     abort,
 )
-from werkzeug.http import dump_cookie, parse_cookie
+from werkzeug.http import dump_cookie
 from werkzeug.local import LocalStack
 from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.sansio.http import parse_cookie
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request as _WerkzeugRequest
@@ -142,7 +143,11 @@ class Request(_WerkzeugRequest):
 
         Works around: Werkzeug 3's ``cookies`` gathers the header with
         ``headers.getlist("Cookie")``, which walks every key of the
-        environ, and the session needs the cookies on every request."""
+        environ, and the session needs the cookies on every request. The
+        parser is the one Werkzeug's ``cookies`` uses, from
+        ``werkzeug.sansio``: the public ``werkzeug.http.parse_cookie``
+        decodes the header as strict UTF-8 and raises on other bytes (a
+        500 for a client that sends them)."""
         return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
 
 
@@ -255,12 +260,14 @@ class _RequestContext:
         # as soon as the next request arrives, so contexts never pile up.
         top = _request_ctx_stack.top
         if top is not None and top._preserved:
-            _request_ctx_stack.pop()
+            top.pop()
         _request_ctx_stack.push(self)
 
     def pop(self) -> None:
-        """Unbind this context again."""
+        """Unbind this context again, and close the request's uploaded
+        files (spooled to temporary files for large uploads)."""
         _request_ctx_stack.pop()
+        self.request.close()
 
     def __enter__(self) -> _RequestContext:
         self.push()

@@ -28,8 +28,23 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    """A test client of the ``app`` fixture."""
-    return app.test_client()
+    """A test client of the ``app`` fixture. Like a WSGI server, it closes
+    every response it got (which closes a static file's handle) when the
+    test is done; a test that makes its own client closes its responses
+    itself (``with client.get(...) as response``)."""
+    client = app.test_client()
+    responses = []
+    open_request = client.open
+
+    def open_and_keep(*args, **kwargs):
+        response = open_request(*args, **kwargs)
+        responses.append(response)
+        return response
+
+    client.open = open_and_keep
+    yield client
+    for response in responses:
+        response.close()
 
 
 @pytest.fixture
@@ -51,24 +66,25 @@ def require():
     return require
 
 
-@pytest.fixture
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+#: The environ key through which Werkzeug's interactive debugger asks the
+#: application to keep a failed request's context for its console.
+PRESERVE_CONTEXT = "werkzeug.debug.preserve_context"
 
 
 @pytest.fixture(autouse=True)
-def _drop_leftover_request_contexts():
-    """In debug mode a failed request's context stays bound for the
-    debugger; unbind whatever a test left behind so it cannot leak into
-    the next test."""
+def _no_leftover_request_context():
+    """Fail a test that leaves a request context bound: the next request
+    in the same thread would find it. The one context allowed to stay is
+    the one kept for Werkzeug's debugger (a failed request whose environ
+    carries ``werkzeug.debug.preserve_context``); it is unbound here."""
     yield
-    while flask._request_ctx_stack.top is not None:
+    leaked = []
+    while (context := flask._request_ctx_stack.top) is not None:
         flask._request_ctx_stack.pop()
+        if PRESERVE_CONTEXT not in context.request.environ:
+            leaked.append(f"{context.request.method} {context.request.path}")
+    if leaked:
+        pytest.fail(f"request contexts left bound after the test: {leaked}")
 
 
 # The figures measured by the reliability and security tests, by folder,

@@ -295,7 +295,11 @@ def check_inheritance(folder):
 
 
 def check_flashing(folder):
-    client = import_app("app").test_client()
+    os.environ["SECRET_KEY"] = "a key for the flashing pattern's example"
+    try:
+        client = import_app("app").test_client()
+    finally:
+        del os.environ["SECRET_KEY"]
     assert b"class=flashes" not in client.get("/").data
     rv = client.post("/login", data={"username": "admin", "password": "no"})
     assert b"Invalid credentials" in rv.data
@@ -389,7 +393,7 @@ SCRIPT_RUNS = {
 
 # app.run() listens on port 5000, which another program may hold: the
 # script runs as __main__ exactly as "python app.py" runs it, except that
-# Flask.run is given a free port.
+# Flask.run is given the port on the command line (0: any free port).
 RUN_ON_PORT = """
 import runpy, sys, flask
 port = int(sys.argv[2])
@@ -403,11 +407,11 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 
 @pytest.mark.slow
 @pytest.mark.parametrize("example", sorted(SCRIPT_RUNS))
-def test_documented_example_serves_when_run_as_a_script(example, tmp_path, free_port):
-    import subprocess
-    import time
+def test_documented_example_serves_when_run_as_a_script(example, tmp_path):
     import urllib.error
     import urllib.request
+
+    from server_process import start_server
 
     folder = tmp_path / example
     for path, code in example_files(example).items():
@@ -415,31 +419,22 @@ def test_documented_example_serves_when_run_as_a_script(example, tmp_path, free_
         (folder / path).write_text(code, encoding="utf-8")
     script, url_path, env = SCRIPT_RUNS[example]
     assert "app.run()" in (folder / script).read_text()
-    server = subprocess.Popen(
-        [sys.executable, "-c", RUN_ON_PORT, script, str(free_port)], cwd=folder,
-        env={"PATH": os.environ.get("PATH", ""), **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Port 0: the system picks a free port, which start_server reads back.
+    server = start_server(
+        example, [sys.executable, "-c", RUN_ON_PORT, script, "0"], tmp_path,
+        ready_path=url_path, cwd=folder, env={"PATH": os.environ.get("PATH", ""), **env},
+    )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, server.stdout.read().decode()
-            try:
-                with urllib.request.urlopen(
-                        f"http://127.0.0.1:{free_port}{url_path}", timeout=5) as rv:
-                    status = rv.status
-                break
-            except urllib.error.HTTPError as error:
-                status = error.code
-                error.close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the example never served"
-                time.sleep(0.1)
+        try:
+            with urllib.request.urlopen(server.url + url_path, timeout=5) as rv:
+                status = rv.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+            error.close()
         expected = 404 if example == "errors" else 200
         assert status == expected
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
 
 
 def test_every_example_is_run_as_a_script():

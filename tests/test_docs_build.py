@@ -14,6 +14,10 @@ import pytest
 
 import flask
 
+# Two Sphinx builds take longer than the whole rest of the fast tests:
+# make test runs them, make check does not.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 
@@ -99,12 +103,13 @@ def test_api_reference_shows_docstring(html, name):
 
 
 def test_deployment_chapter_shows_every_tested_config():
-    # The deployment chapter includes the files the deployment tests run,
-    # so the two cannot drift apart; a new config needs its place there.
+    # The deployment chapter includes the files the deployment and cluster
+    # tests run, so the two cannot drift apart; a new config needs its
+    # place there.
     chapter = (DOCS / "deployment.rst").read_text(encoding="utf-8")
-    configs = sorted(p.name for p in (REPO / "tests" / "deploy" / "configs").iterdir()
-                     if p.is_file())
+    configs = sorted(f"{folder}/configs/{p.name}" for folder in ("deploy", "scaleout")
+                     for p in (REPO / "tests" / folder / "configs").iterdir() if p.is_file())
     assert configs
     missing = [name for name in configs
-               if f"literalinclude:: ../tests/deploy/configs/{name}" not in chapter]
+               if f"literalinclude:: ../tests/{name}" not in chapter]
     assert missing == []

@@ -2,9 +2,14 @@
 session changed."""
 import base64
 import datetime
+import decimal
 import hashlib
 import json
+import subprocess
+import sys
 import time
+import uuid
+from pathlib import Path
 
 import pytest
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
@@ -475,9 +480,6 @@ def test_a_weak_secret_key_does_not_warn_in_debug_mode(app, client, recwarn):
 def test_the_weak_key_warning_is_given_once_per_process(tmp_path):
     """Run in a fresh interpreter with Python's default warning filters:
     many signed sessions, one warning."""
-    import subprocess
-    import sys
-
     script = (
         "import flask\n"
         "app = flask.Flask('weak')\n"
@@ -489,16 +491,10 @@ def test_the_weak_key_warning_is_given_once_per_process(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-        env={"PYTHONPATH": str(flask_dir()), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(Path(flask.__file__).parent), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("UserWarning") == 1
-
-
-def flask_dir():
-    from pathlib import Path
-
-    return Path(flask.__file__).parent
 
 
 def test_removing_the_secret_key_during_a_request_refuses_to_save(app):
@@ -528,8 +524,8 @@ ROUND_TRIPS = {
     "timedelta": datetime.timedelta(days=-2, seconds=5, microseconds=3),
     "set": {1, 2, 3},
     "frozenset": frozenset({"a", "b"}),
-    "Decimal": __import__("decimal").Decimal("3.14"),
-    "UUID": __import__("uuid").UUID("12345678-1234-5678-1234-567812345678"),
+    "Decimal": decimal.Decimal("3.14"),
+    "UUID": uuid.UUID("12345678-1234-5678-1234-567812345678"),
     "datetime": datetime.datetime(2010, 4, 16, 9, 30),
     "nested": [{1: {(2, 3): frozenset({datetime.date(2010, 1, 1)})}}],
     "a dict that looks like a tag": {" t": [1, 2]},
@@ -538,25 +534,11 @@ ROUND_TRIPS = {
 
 @pytest.mark.parametrize("value", ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
 def test_a_value_of_a_pickling_era_type_comes_back_unchanged(app, value):
-    stored = []
-
-    @app.route("/store")
-    def store():
-        flask.session["value"] = value
-        return "stored"
-
-    @app.route("/load")
-    def load():
-        stored.append(flask.session["value"])
-        return "loaded"
-
-    client = app.test_client()
-    client.get("/store")
-    client.get("/load")
-    assert stored == [value]
-    assert type(stored[0]) is type(value)
+    stored = round_trip(app, value)
+    assert stored == value
+    assert type(stored) is type(value)
     if isinstance(value, dict):
-        assert [type(key) for key in stored[0]] == [type(key) for key in value]
+        assert [type(key) for key in stored] == [type(key) for key in value]
 
 
 def test_the_cookie_stays_readable_json(client, app):

@@ -1,5 +1,6 @@
 """Static files served from the static folder beside the application."""
 import os
+import re
 
 import pytest
 from werkzeug.routing import BuildError
@@ -32,9 +33,12 @@ def test_static_file_in_a_subfolder_is_served(client, static):
 
 
 def test_static_response_has_etag_and_last_modified(client, static):
+    os.utime(static / "style.css", (1_000_000_000, 1_000_000_000))
     response = client.get("/static/style.css")
-    assert response.headers["ETag"]
-    assert response.headers["Last-Modified"]
+    assert response.headers["Last-Modified"] == "Sun, 09 Sep 2001 01:46:40 GMT"
+    assert re.fullmatch(r'"[^"]+"', response.headers["ETag"])
+    # The same file gives the same validator.
+    assert client.get("/static/style.css").headers["ETag"] == response.headers["ETag"]
 
 
 def test_matching_etag_gives_304(client, static):
@@ -144,7 +148,8 @@ def test_static_path_can_be_changed(tmp_path):
     app.root_path = str(tmp_path)
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "style.css").write_text("x")
-    assert app.test_client().get("/assets/style.css").data == b"x"
+    with app.test_client().get("/assets/style.css") as response:
+        assert response.data == b"x"
     with app.test_request_context():
         assert flask.url_for("static", filename="style.css") == "/assets/style.css"
 
@@ -212,8 +217,7 @@ def test_middleware_around_wsgi_app_also_wraps_static_files(app, client, static)
     assert seen == ["/static/style.css"]
 
 
-def test_static_file_under_a_script_name(app, static):
-    client = app.test_client()
+def test_static_file_under_a_script_name(app, client, static):
     response = client.get("/static/style.css", environ_base={"SCRIPT_NAME": "/myapp"})
     assert response.data == b"body { color: red }"
     with app.test_request_context("/", base_url="http://localhost/myapp/"):

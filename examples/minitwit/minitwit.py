@@ -516,4 +516,6 @@ if __name__ == '__main__':
     if not DATABASE_URL and not os.path.exists(DATABASE):
         init_db()
         print(f'Created the database {DATABASE}')
-    app.run(host='127.0.0.1')
+    # make run passes HOST and PORT; 127.0.0.1:5000 otherwise.
+    app.run(host=os.environ.get('HOST', '127.0.0.1'),
+            port=int(os.environ.get('PORT', '5000')))

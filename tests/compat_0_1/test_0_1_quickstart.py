@@ -233,7 +233,8 @@ def test_static_files_url(run_example, tmp_path):
     with app.test_request_context():
         url = run_example("url = url_for('static', filename='style.css')", url_for=flask.url_for)["url"]
     assert url == "/static/style.css"
-    assert app.test_client().get(url).data == b"h1 { color: red }"
+    with app.test_client().get(url) as response:
+        assert response.data == b"h1 { color: red }"
 
 
 HELLO_TEMPLATE = """\

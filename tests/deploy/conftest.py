@@ -20,6 +20,7 @@ reader can paste; here each is replaced by the test's own:
 ``/run/yourapplication``                   a scratch folder for pid files,
                                            logs, sockets, temp files
 ``/run/yourapplication/fcgi.sock``         the FastCGI server's Unix socket
+``127.0.0.1:8001``                         where uWSGI listens for nginx
 ``/srv/yourapplication/.venv/bin/python``  a Python that has Flask installed
 ``/srv/yourapplication/.venv``             the virtual environment of
                                            mod_wsgi's daemon process
@@ -80,6 +81,7 @@ EXAMPLE_VALUES = {
     "python": "/srv/yourapplication/.venv/bin/python",
     "venv": "/srv/yourapplication/.venv",
     "socket": "/run/yourapplication/fcgi.sock",
+    "backend": "127.0.0.1:8001",
     "rundir": "/run/yourapplication",
     "confdir": "/var/www/yourapplication",
     "appdir": "/srv/yourapplication",
@@ -244,6 +246,75 @@ def gevent(run_dir, app_dir):
 
 
 # -- system web servers ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def granian(run_dir, app_dir):
+    """yourapplication on Granian's WSGI interface (configs/granian.sh)."""
+    conf = make_dir(run_dir / "granian")
+
+    # Granian's workers share a port chosen beforehand: it is given one
+    # (start_server checks it got it).
+    def granian_command(port):
+        path = fill_config("granian.sh", conf, port=port, appdir=app_dir)
+        # The script ends in exec, so the shell's PID becomes Granian's.
+        return ["/bin/sh", path]
+
+    server = start_server("granian", granian_command, conf, env=python_env(app_dir))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def _uwsgi_nginx(run_dir, app_dir):
+    """uWSGI (configs/uwsgi.ini) behind nginx (configs/nginx-uwsgi.conf)."""
+    conf = make_dir(run_dir / "uwsgi")
+
+    def uwsgi_command(port):
+        ini = fill_config("uwsgi.ini", conf, backend=f"127.0.0.1:{port}",
+                          appdir=app_dir, rundir=conf)
+        return [VENV_BIN / "uwsgi", "--ini", ini]
+
+    # uWSGI speaks its own protocol, not HTTP: waited for until it listens.
+    # need-app: it exits at once when the application does not load.
+    uwsgi = start_server("uwsgi", uwsgi_command, conf, ready_path=None,
+                         cwd=app_dir, env=python_env(app_dir))
+    try:
+        def nginx_command(port):
+            config = fill_config("nginx-uwsgi.conf", conf, port=port,
+                                 backend=f"127.0.0.1:{uwsgi.port}", rundir=conf)
+            return [find_program("nginx"), "-c", config, "-e", "stderr"]
+
+        nginx = start_server("nginx", nginx_command, conf)
+    except BaseException:
+        uwsgi.stop()
+        raise
+    nginx.uwsgi = uwsgi
+    yield nginx
+    nginx.stop()
+    uwsgi.stop()
+
+
+@pytest.fixture
+def uwsgi(require, request):
+    """nginx in front of yourapplication on uWSGI; the uWSGI server is
+    its ``uwsgi`` attribute."""
+    require(find_program("nginx"), "nginx is not installed (Debian package nginx)")
+    require((VENV_BIN / "uwsgi").exists(), "uWSGI is not installed (pip install pyuwsgi)")
+    return request.getfixturevalue("_uwsgi_nginx")
+
+
+@pytest.fixture
+def uwsgi_config(run_dir, app_dir):
+    """A function that writes configs/uwsgi.ini into a folder of its own
+    with the given application folder, and returns its path."""
+
+    def write(name, appdir):
+        conf = make_dir(run_dir / name)
+        return fill_config("uwsgi.ini", conf, backend="127.0.0.1:0", appdir=appdir,
+                           rundir=conf)
+
+    return write
 
 
 @pytest.fixture(scope="module", params=["", "/yourapplication"], ids=["root", "prefix"])

@@ -55,8 +55,8 @@ ESCAPES = [
 
 def test_the_static_file_itself_is_served(static_app):
     """The control: a file inside the folder is served."""
-    response = static_app.test_client().get("/static/style.css")
-    assert (response.status_code, response.data) == (200, b"body { color: black }\n")
+    with static_app.test_client().get("/static/style.css") as response:
+        assert (response.status_code, response.data) == (200, b"body { color: black }\n")
 
 
 @pytest.mark.parametrize("escape", ESCAPES)

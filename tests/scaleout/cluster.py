@@ -1,0 +1,312 @@
+"""A small cluster on one machine, as the scale-out test runs it: each
+"host" is its own process group listening on its own loopback address
+(Linux answers on the whole of 127.0.0.0/8):
+
+``db``    PostgreSQL on 127.0.0.20 (a fresh cluster, see ``tests/pgserver.py``)
+``app1``  minitwit on gunicorn, 2 workers, on 127.0.0.11
+``app2``  the same on 127.0.0.12, from a working folder of its own
+``lb``    nginx on 127.0.0.1, balancing between app1 and app2
+
+The app hosts share nothing but the secret key and ``DATABASE_URL``. The
+hosts run from ``configs/nginx-cluster.conf`` and
+``configs/gunicorn-cluster.conf.py``, which the documentation shows as
+they are: their example values (port 8000, ``/srv/minitwit``...) are
+rewritten here to free ports and folders of the run.
+
+Everything lives in one folder, ``/tmp/flaskpy-cluster-*``, which names
+the test process that owns it; a run whose test process died (killed,
+crashed) leaves servers behind, which the next run stops before it
+starts its own (:func:`remove_leftovers`).
+"""
+import glob
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from pgserver import PostgresServer
+from server_process import ServerProcess
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+CONFIGS = HERE / "configs"
+MINITWIT = REPO / "examples" / "minitwit"
+VENV_BIN = Path(sys.executable).parent
+
+DB_ADDRESS = "127.0.0.20"
+APP_ADDRESSES = {"app1": "127.0.0.11", "app2": "127.0.0.12"}
+LB_ADDRESS = "127.0.0.1"
+#: nginx-cluster.conf's fail_timeout, in seconds: how long nginx leaves a
+#: failed host alone before trying it again.
+FAIL_TIMEOUT = 2
+
+#: Where every run keeps its files, and how a later run recognises them.
+PREFIX = "flaskpy-cluster-"
+
+
+def find_program(name):
+    """The path of a system program, also looking in the sbin folders that
+    are not on every user's PATH (Debian puts nginx there)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+
+
+def make_dir(path):
+    """Create a folder that nginx's workers (www-data) can enter and read."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
+    return path
+
+
+def rewrite_config(name, dest, replacements):
+    """Copy ``configs/<name>`` into the folder ``dest`` with each example
+    value in it (a key of ``replacements``) replaced by the run's own, and
+    return the new file's path. An example value missing from the file is
+    an error, so that an edited config cannot silently keep, say, a port
+    the run did not choose."""
+    text = (CONFIGS / name).read_text()
+    for example, value in replacements.items():
+        assert example in text, f"{name} no longer holds {example!r}"
+        text = text.replace(example, str(value))
+    target = Path(dest) / name
+    target.write_text(text)
+    target.chmod(0o644)
+    return target
+
+
+class HostProcess(ServerProcess):
+    """A server of the cluster: a :class:`ServerProcess` (its own session,
+    stopped with its workers) listening at ``url``, on an address of its
+    own, that can also be killed outright."""
+
+    def __init__(self, name, argv, rundir, url, cwd=None, env=None):
+        super().__init__(name, argv, rundir, cwd=cwd, env=env)
+        self.url = url
+
+    def kill(self):
+        """SIGKILL to every process of the server's group at once, as when
+        the machine it runs on dies."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(30)
+        self._log.close()
+
+
+def free_port(*addresses):
+    """A TCP port that nothing listens on at any of ``addresses``: the
+    kernel picks a free one on the first, which is then checked on the
+    others. Runs going on side by side get different ports."""
+    for _ in range(100):
+        with socket.socket() as first:
+            first.bind((addresses[0], 0))
+            port = first.getsockname()[1]
+            try:
+                for address in addresses[1:]:
+                    with socket.socket() as other:
+                        other.bind((address, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no port free on all of {addresses}")
+
+
+def _owner_alive(folder):
+    try:
+        pid = int(Path(folder, "owner.pid").read_text())
+    except (OSError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def remove_leftovers():
+    """Stop the servers of earlier runs whose test process is gone, and
+    remove their folders. A server of such a run is any process whose
+    command line names the run's folder (gunicorn's config, nginx's);
+    its whole process group goes with it. Runs still going are left
+    alone. (PostgreSQL's folders are the business of pgserver, which
+    cleans up its own.)"""
+    ours = os.getpgrp()
+    for folder in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*")):
+        if _owner_alive(folder):
+            continue
+        marker = folder.encode() + b"/"
+        for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+            try:
+                if marker not in Path(cmdline).read_bytes():
+                    continue
+                group = os.getpgid(int(cmdline.split("/")[2]))
+                if group != ours:
+                    os.killpg(group, signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class AppHost:
+    """One application host: its own copy of minitwit in its own folder,
+    served by gunicorn (2 workers) on ``address``:``port``."""
+
+    def __init__(self, name, address, port, folder, env):
+        self.name = name
+        self.address = address
+        self.port = port
+        self.folder = make_dir(folder)
+        self.app_dir = self.folder / "minitwit"
+        shutil.copytree(MINITWIT, self.app_dir, ignore=shutil.ignore_patterns(
+            "__pycache__", "*.db", "*_tests.py"))
+        self.config = rewrite_config("gunicorn-cluster.conf.py", self.folder, {
+            "127.0.0.11:8000": f"{address}:{port}",
+            "/srv/minitwit": self.app_dir,
+            "/run/minitwit": self.folder,
+        })
+        self.env = env
+        self.url = f"http://{address}:{port}"
+        self.server = None
+        self.lives = 0
+
+    def start(self):
+        """Start gunicorn and wait until it serves the public timeline."""
+        command = [VENV_BIN / "gunicorn", "--config", self.config, "minitwit:app"]
+        self.lives += 1
+        # A log of its own for each life: the first one's tells how it died.
+        self.server = HostProcess(f"{self.name}-{self.lives}", command, self.folder,
+                                  self.url, cwd=self.app_dir, env=self.env)
+        try:
+            self.server.wait_ready("/public")
+        except BaseException:
+            self.server.stop()
+            raise
+        return self
+
+    @property
+    def pid(self):
+        """The PID of the host's gunicorn master process."""
+        return self.server.pid
+
+    def alive(self):
+        return self.server is not None and self.server.process.poll() is None
+
+    def kill(self):
+        """SIGKILL to the host's whole process group (gunicorn's master
+        and workers at once), as if the machine had died."""
+        self.server.kill()
+
+    def stop(self):
+        if self.server is not None:
+            self.server.stop()
+
+
+class Cluster:
+    """The db, app1, app2 and lb hosts of the module docstring. ``url``
+    is the load balancer's; ``hosts`` maps each app host's
+    ``address:port`` (as nginx names it) to its :class:`AppHost`."""
+
+    def __init__(self):
+        self.secret_key = secrets.token_hex(32)
+        self.folder = None
+        self.db = None
+        self.apps = {}
+        self.lb = None
+        self.url = None
+
+    @property
+    def hosts(self):
+        return {f"{app.address}:{app.port}": app for app in self.apps.values()}
+
+    def start(self):
+        remove_leftovers()
+        self.folder = make_dir(tempfile.mkdtemp(prefix=PREFIX))
+        (self.folder / "owner.pid").write_text(str(os.getpid()))
+        self.db = PostgresServer(host=DB_ADDRESS).start()
+        database_url = self._create_database()
+        env = dict(os.environ)
+        env.pop("MINITWIT_DATABASE", None)
+        env.update(
+            DATABASE_URL=database_url,
+            SECRET_KEY=self.secret_key,
+            PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            PYTHONUNBUFFERED="1",
+        )
+        env.pop("DEBUG", None)
+        port = free_port(*APP_ADDRESSES.values())
+        for name, address in APP_ADDRESSES.items():
+            self.apps[name] = AppHost(name, address, port, self.folder / name, env)
+        self._init_schema(env)
+        for app in self.apps.values():
+            app.start()
+        self._start_lb(port)
+        return self
+
+    def _create_database(self):
+        """A role and a database of minitwit's own, as on a real server;
+        returns its ``DATABASE_URL``."""
+        import psycopg
+
+        password = secrets.token_hex(8)
+        with psycopg.connect(self.db.url, autocommit=True) as admin:
+            admin.execute(f"create role minitwit login password '{password}'")
+            admin.execute("create database minitwit owner minitwit")
+        return f"postgresql://minitwit:{password}@{DB_ADDRESS}:{self.db.port}/minitwit"
+
+    def _init_schema(self, env):
+        app = self.apps["app1"]
+        subprocess.run(
+            [sys.executable, "-c", "import minitwit; minitwit.init_db()"],
+            cwd=app.app_dir, env=env, check=True, timeout=60,
+        )
+
+    def _start_lb(self, app_port):
+        folder = make_dir(self.folder / "lb")
+        port = free_port(LB_ADDRESS)
+        config = rewrite_config("nginx-cluster.conf", folder, {
+            "127.0.0.11:8000": f"{APP_ADDRESSES['app1']}:{app_port}",
+            "127.0.0.12:8000": f"{APP_ADDRESSES['app2']}:{app_port}",
+            "listen 80;": f"listen {LB_ADDRESS}:{port};",
+            "/run/nginx.pid": folder / "nginx.pid",
+            "/var/log/nginx": folder,
+            "/var/lib/nginx": folder,
+        })
+        self.url = f"http://{LB_ADDRESS}:{port}"
+        # -e: nginx opens its default error log before reading the config.
+        command = [find_program("nginx"), "-c", config, "-e", folder / "nginx-start.log"]
+        self.lb = HostProcess("lb", command, folder, self.url)
+        try:
+            self.lb.wait_ready("/public")
+        except BaseException:
+            self.lb.stop()
+            raise
+
+    def stored_posts(self):
+        """Every message in the database, as (username, text) pairs."""
+        import psycopg
+
+        with psycopg.connect(self.db.url.rsplit("/", 1)[0] + "/minitwit") as db:
+            return db.execute(
+                "select users.username, message.text from message"
+                " join users on users.user_id = message.author_id"
+            ).fetchall()
+
+    def close(self):
+        """Stop every host (the load balancer first, the database last)
+        and remove the run's folder. Safe after a partial start."""
+        if self.lb is not None:
+            self.lb.stop()
+        for app in self.apps.values():
+            app.stop()
+        if self.db is not None:
+            self.db.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,149 @@
+"""The distribution archives, built the way a release is: ``python -m
+build`` makes a wheel holding only flask.py, the license and the metadata,
+and an sdist holding what it takes to run the tests. The wheel installs
+into a fresh virtual environment and serves the hello app from there.
+
+(.ci/run runs the fast tests from the unpacked sdist, against the lowest
+supported versions.)
+"""
+import email.parser
+import os
+import subprocess
+import sys
+import tarfile
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from server_process import start_server
+
+import flask
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+NAME = f"flask-{flask.__version__}"
+
+
+def run(argv, **kwargs):
+    """Run a command; fail the test with its output if it fails."""
+    result = subprocess.run(
+        [str(part) for part in argv], capture_output=True, text=True, timeout=300, **kwargs
+    )
+    assert result.returncode == 0, f"{argv} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    """The folder holding the sdist and the wheel built from this checkout."""
+    out = tmp_path_factory.mktemp("dist")
+    # With the setuptools pinned in requirements-dev.txt rather than one
+    # downloaded into a fresh environment per archive; build still checks
+    # that it meets pyproject.toml's build requirements.
+    run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, REPO])
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist):
+    (path,) = dist.glob("*.whl")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sdist_names(dist):
+    (path,) = dist.glob("*.tar.gz")
+    with tarfile.open(path) as archive:
+        return {name.partition("/")[2] for name in archive.getnames()}
+
+
+def test_archives_are_named_after_the_version(dist):
+    assert sorted(path.name for path in dist.iterdir()) == [
+        f"{NAME}-py3-none-any.whl",
+        f"{NAME}.tar.gz",
+    ]
+
+
+def test_wheel_holds_only_the_module_license_and_metadata(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    info = f"{NAME}.dist-info"
+    assert {name for name in names if not name.startswith(info + "/")} == {"flask.py"}
+    assert f"{info}/licenses/LICENSE" in names
+    assert f"{info}/METADATA" in names
+
+
+def test_wheel_metadata_declares_license_python_and_dependencies(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = email.parser.Parser().parsestr(
+            archive.read(f"{NAME}.dist-info/METADATA").decode()
+        )
+    assert metadata["Name"] == "Flask"
+    assert metadata["Version"] == flask.__version__
+    assert metadata["License-Expression"] == "BSD-3-Clause"
+    assert metadata["Requires-Python"] == ">=3.10"
+    assert sorted(metadata.get_all("Requires-Dist")) == [
+        "Jinja2<4,>=3.1",
+        "MarkupSafe<4,>=2.1.1",
+        "Werkzeug<4,>=3.0",
+        "itsdangerous<3,>=2.1",
+    ]
+    assert "Programming Language :: Python :: 3.10" in metadata.get_all("Classifier")
+
+
+def repository_files(folder):
+    """The files of a folder of the checkout that belong in the sdist (not
+    caches, databases, screenshots or build output)."""
+    skipped = {"__pycache__", "artifacts", "_build", ".venvs", ".pytest_cache", ".hypothesis"}
+    for path in (REPO / folder).rglob("*"):
+        relative = path.relative_to(REPO)
+        if path.is_file() and not skipped & set(relative.parts) and path.suffix not in {
+            ".pyc", ".db"
+        }:
+            yield relative.as_posix()
+
+
+@pytest.mark.parametrize("folder", ["tests", "docs", "examples", "benchmarks"])
+def test_sdist_holds_every_file_of(sdist_names, folder):
+    missing = sorted(set(repository_files(folder)) - sdist_names)
+    assert not missing
+
+
+def test_sdist_holds_the_project_files(sdist_names):
+    for name in [
+        "flask.py", "LICENSE", "README.md", "CHANGES.md", "pyproject.toml", "setup.py",
+        "Makefile", "requirements-dev.txt", "constraints.txt", "constraints-lowest.txt",
+    ]:
+        assert name in sdist_names
+
+
+def test_wheel_in_a_fresh_venv_serves_the_hello_app(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", venv])
+    python = venv / "bin" / "python"
+    # The test Python's pip installs into the new environment: quicker
+    # than bootstrapping a pip of its own there.
+    run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
+         "--disable-pip-version-check", "-c", REPO / "constraints.txt", wheel])
+    # The application sits in a folder of its own, away from this
+    # checkout, so that only the installed flask can be imported.
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    (app_dir / "hello.py").write_text((REPO / "examples" / "hello.py").read_text())
+    location = run([python, "-c", "import flask; print(flask.__file__)"], cwd=app_dir)
+    assert Path(location.strip()).is_relative_to(venv)
+
+    server = start_server(
+        "hello",
+        [python, "-c", "from hello import app; app.run(host='127.0.0.1', port=0)"],
+        tmp_path,
+        cwd=app_dir,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        with urllib.request.urlopen(server.url + "/", timeout=10) as response:
+            assert (response.status, response.read()) == (200, b"Hello World!")
+    finally:
+        server.stop()
