@@ -1,18 +1,23 @@
 # The project's commands. Each builds .venv first when it is missing or
-# when setup.py or requirements-dev.txt changed.
+# when pyproject.toml, requirements-dev.txt or constraints.txt changed.
 #
 #   make run            serve the demo (minitwit) on http://127.0.0.1:5000,
-#                       installing only flask.py and its three libraries
+#                       installing only flask.py and the libraries it needs
 #   make run APP=flaskr serve another example (hello, flaskr, minitwit);
 #                       PORT=8080 and HOST=... choose where it listens
 #   make check          the fast tests and mypy, for the edit-test loop
-#   make test           run every test, with flask.py's coverage report
+#   make test           type-check flask.py and run every test, with coverage
 #   make docs           build the HTML documentation into docs/_build/html
 #   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
 #   make bench QUICK=1  the same, in under a minute
+#   make clean          remove every built or downloaded file
+#
+# VENV= and CONSTRAINTS= pick another environment and runtime pins: .ci/run
+# runs the fast tests against the lowest supported versions that way.
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
+CONSTRAINTS ?= constraints.txt
 BIN := $(VENV)/bin
 APP ?= minitwit
 PORT ?= 5000
@@ -21,25 +26,25 @@ HOST ?= 127.0.0.1
 # folders examples/NAME holding NAME.py.
 APPS := hello $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.py)))))
 
-.PHONY: run test venv clean docs bench
+.PHONY: run check test venv clean docs bench
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
+$(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt $(CONSTRAINTS)
 	$(PYTHON) -m venv --clear $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e . -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c $(CONSTRAINTS) -e . -r requirements-dev.txt
 	touch $@
 
-# make run needs the runtime only: Werkzeug, Jinja2 and itsdangerous (the
-# install_requires of setup.py) in .venv, and flask.py on its path through
-# a .pth file, as an editable install does, without the minute-long build
-# of one. make test later adds the test and documentation tools to .venv.
-RUNTIME_REQUIRES := $(shell sed -n '/install_requires=\[/,/\]/s/^ *["'"'"']\([^"'"'"']*\)["'"'"'],\{0,1\}$$/\1/p' setup.py)
-
-$(VENV)/.runtime: setup.py
+# make run needs the runtime only: the libraries pinned in constraints.txt
+# (Werkzeug, Jinja2, itsdangerous, MarkupSafe) in .venv, and flask.py on its
+# path through a .pth file, as an editable install does, without the
+# minute-long build of one. make test later adds the test and documentation
+# tools to .venv.
+$(VENV)/.runtime: pyproject.toml $(CONSTRAINTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -f $(VENV)/.installed || { \
-	  $(BIN)/python -m pip install --quiet --disable-pip-version-check $(foreach r,$(RUNTIME_REQUIRES),'$(r)') && \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(CONSTRAINTS) && \
 	  $(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/flask-py.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"; }
 	@touch $@
 
@@ -57,14 +62,20 @@ run:
 	  FLASKR_USERNAME=admin FLASKR_PASSWORD=default HOST="$(HOST)" PORT="$(PORT)" \
 	  exec "$(CURDIR)/$(BIN)/python" $(APP).py
 
+check: venv
+	$(BIN)/mypy --strict flask.py
+	$(BIN)/python -m pytest -q -m "not slow"
+
 test: venv
+	$(BIN)/mypy --strict flask.py
 	$(BIN)/python -m pytest --cov=flask --cov-branch --cov-report=term-missing --cov-fail-under=100
 
 docs: venv
 	$(BIN)/sphinx-build -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .coverage build *.egg-info
+	rm -rf $(VENV) .venv-* .pytest_cache .mypy_cache .hypothesis .coverage build dist *.egg-info \
+		docs/_build benchmarks/.venvs
 
 # Each framework gets its own virtualenv under benchmarks/.venvs/ (made by
 # bench.py from benchmarks/requirements/); the report goes to benchmarks/results/.

@@ -6,34 +6,45 @@ A microframework for Python web applications, built on Werkzeug for HTTP
 and routing, Jinja2 for templates and itsdangerous for signed cookies.
 
 This module is the whole framework. Read it from top to bottom: the request
-and response classes, the request context and its stack, the helper
-functions that views call, the :class:`Flask` application object in the
-order a request travels through it, and finally the context-local proxies
-``request``, ``session`` and ``g``.
+and response classes, the session object, the request context and its
+stack, the helper functions that views call, the :class:`Flask`
+application object in the order a request travels through it, the session
+cookie's format, the static files middleware, and finally the
+context-local proxies ``request``, ``session``, ``g`` and ``current_app``.
 
 :license: BSD-3-Clause, see LICENSE for details.
 """
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
 import os
 import sys
 import traceback
-from datetime import datetime
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+import warnings
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
 from urllib.parse import parse_qsl
+from uuid import UUID
 
 from markupsafe import Markup, escape
 from werkzeug.datastructures import CallbackDict
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, abort
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+    abort,
+)
+from werkzeug.http import parse_cookie
 from werkzeug.local import LocalStack
+from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.routing import Map, MapAdapter, Rule
-from werkzeug.sansio.http import parse_cookie
 from werkzeug.security import safe_join
-from werkzeug.utils import redirect, send_file
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 from werkzeug.wsgi import get_host
@@ -42,18 +53,42 @@ from werkzeug.wsgi import get_host
 # first template, the first session cookie): a process that serves a
 # single request, as under CGI, only pays for what that request uses.
 if TYPE_CHECKING:
-    from itsdangerous import Signer, URLSafeSerializer
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
     from jinja2 import Environment, FileSystemLoader
 
 __version__ = "0.1.1"
 
+# What ``from flask import *`` gives: the names of the API chapter, the
+# current_app proxy, and HTTPException, which 0.1 applications picked up
+# the same way (0.1 had no __all__ and exported every name it imported).
 __all__ = [
-    "Flask", "Request", "Response", "request", "session", "g", "url_for",
-    "flash", "get_flashed_messages", "render_template",
+    "Flask", "Request", "Response", "request", "session", "g", "current_app",
+    "url_for", "flash", "get_flashed_messages", "render_template",
     "render_template_string", "abort", "redirect", "escape", "Markup",
+    "HTTPException", "_request_ctx_stack",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _JSON:
+    """The ``json`` module as ``Request.get_json()`` uses it, except that
+    a body nested too deeply to parse is malformed JSON (a 400) like any
+    other.
+
+    Works around: a body such as 100,000 ``[`` makes the standard
+    library's parser raise ``RecursionError``, which Werkzeug 3's
+    ``get_json`` does not catch (it catches ``ValueError``), so the client
+    got a 500."""
+
+    dumps = staticmethod(json.dumps)
+
+    @staticmethod
+    def loads(data: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return json.loads(data, **kwargs)
+        except RecursionError:
+            raise ValueError("the JSON body is nested too deeply") from None
 
 
 class Request(_WerkzeugRequest):
@@ -74,12 +109,18 @@ class Request(_WerkzeugRequest):
     #: redirect), or ``None`` if the URL matched.
     routing_exception: HTTPException | None = None
 
+    # What get_json() parses with: see _JSON.
+    json_module: Any = _JSON
+
     @cached_property
     def args(self) -> Any:
         """The parsed query string, as Werkzeug's ``args``, except that raw
         bytes which are not UTF-8 (a client may send them unencoded) stay
-        percent-encoded, like encoded ones do, instead of raising an error
-        that would turn a malformed URL into a 500."""
+        percent-encoded, like encoded ones do.
+
+        Works around: Werkzeug 3's ``args`` decodes the query string as
+        strict UTF-8 and raises ``UnicodeDecodeError`` (a 500) on such
+        bytes."""
         query = self.query_string.decode("utf-8", "werkzeug.url_quote")
         pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
         return self.parameter_storage_class(pairs)
@@ -88,9 +129,14 @@ class Request(_WerkzeugRequest):
     def cookies(self) -> Any:
         """The cookies the client sent, parsed exactly as Werkzeug's
         ``cookies`` are, but read straight from the environ's
-        ``HTTP_COOKIE``: Werkzeug finds that header by walking the whole
-        environ, and the session needs it on every request."""
+        ``HTTP_COOKIE``.
+
+        Works around: Werkzeug 3's ``cookies`` gathers the header with
+        ``headers.getlist("Cookie")``, which walks every key of the
+        environ, and the session needs the cookies on every request."""
         return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
+
+
 
 
 class Response(_WerkzeugResponse):
@@ -105,73 +151,7 @@ class Response(_WerkzeugResponse):
     default_mimetype = "text/html"
 
 
-class _SessionJSON:
-    """JSON for session cookies that also keeps the few values JSON cannot
-    hold but applications commonly store: tuples, bytes, :class:`Markup`
-    and :class:`~datetime.datetime` objects.
-
-    Such a value becomes a one-key object whose key starts with a space
-    (no application uses such keys, and a dict that happens to look like a
-    tag is itself tagged), so nothing is ever unpickled or evaluated.
-    """
-
-    def dumps(self, value: Any) -> str:
-        return _session_encoder.encode(_tag(value))
-
-    def loads(self, data: str) -> Any:
-        return _session_decoder.decode(data)
-
-
-def _tag(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    if isinstance(value, Markup):
-        return {" m": str(value)}
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        items = {key: _tag(item) for key, item in value.items()}
-        if len(items) == 1 and next(iter(items)) in _UNTAGGERS:
-            return {" di": [[key, item] for key, item in items.items()]}
-        return items
-    if isinstance(value, (list, tuple)):
-        items = [_tag(item) for item in value]
-        return {" t": items} if isinstance(value, tuple) else items
-    if isinstance(value, bytes):
-        return {" b": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, datetime):
-        return {" d": value.isoformat()}
-    raise TypeError(
-        f"a session cannot store {type(value).__name__} values; use strings,"
-        " numbers, lists, dicts, tuples, bytes, Markup or datetimes"
-    )
-
-
-_UNTAGGERS: dict[str, Callable[[Any], Any]] = {
-    " m": Markup,
-    " t": tuple,
-    " b": lambda data: base64.b64decode(data.encode("ascii"), validate=True),
-    " d": datetime.fromisoformat,
-    " di": dict,
-}
-
-
-def _untag(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        key, value = next(iter(obj.items()))
-        untag = _UNTAGGERS.get(key)
-        if untag is not None:
-            return untag(value)
-    return obj
-
-
-# One encoder and one decoder serve every session cookie: json.dumps() and
-# json.loads() build a new one on each call that passes options.
-_session_encoder = json.JSONEncoder(separators=(",", ":"))
-_session_decoder = json.JSONDecoder(object_hook=_untag)
-
-
-class Session(CallbackDict):
+class Session(CallbackDict[str, Any]):
     """The session of one client: a dict that notices when it is changed.
 
     It is stored in a cookie signed with :attr:`Flask.secret_key`, so the
@@ -193,16 +173,19 @@ def _mark_modified(session: Session) -> None:
     session.modified = True
 
 
+_NO_SECRET_KEY = (
+    "The session is unavailable because the application has no"
+    " secret_key. Set app.secret_key to a long random value."
+)
+
+
 class _NullSession(Session):
     """The session of an application without a :attr:`Flask.secret_key`:
     it can be read (it is always empty) but any change is an error, since
     nothing could be signed."""
 
     def _fail(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            "The session is unavailable because the application has no"
-            " secret_key. Set app.secret_key to a long random value."
-        )
+        raise RuntimeError(_NO_SECRET_KEY)
 
     __setitem__ = __delitem__ = clear = pop = popitem = _fail
     setdefault = update = __ior__ = _fail
@@ -244,7 +227,18 @@ class _RequestContext:
 
     def __init__(self, app: Flask, environ: dict[str, Any]):
         self.app = app
+        if app.trusted_hosts is not None:
+            # A 400 for a Host the application does not serve, before a
+            # redirect or a URL is built from it.
+            get_host(environ, app.trusted_hosts)
         self.request = app.request_class(environ)
+        if app.max_content_length is not None:
+            # Werkzeug enforces the limit on whatever reads the body; a
+            # body announced as too large is refused before anything does.
+            self.request.max_content_length = app.max_content_length
+            length = self.request.content_length
+            if length is not None and length > app.max_content_length:
+                raise RequestEntityTooLarge()
         self.url_adapter = _bind_url_map(app.url_map, self.request)
         self.g = _RequestGlobals()
         self.flashes: list[Any] | None = None
@@ -277,18 +271,48 @@ class _RequestContext:
         return self
 
     def __exit__(self, exc_type: Any, exc_value: Any, tb: Any) -> None:
-        # In debug mode the context of a request that failed stays bound,
-        # so the interactive debugger can still inspect request and g.
-        if exc_type is not None and self.app.debug:
+        # Under Werkzeug's interactive debugger the context of a request
+        # that failed stays bound, so the debugger's console can still use
+        # request and g; the debugger says it is there through the environ,
+        # and binds the context around each command it runs. Anywhere else
+        # nobody could inspect it, and what it holds (a database connection
+        # and its locks) is released at once.
+        preserve = self.request.environ.get("werkzeug.debug.preserve_context")
+        if exc_type is not None and self.app.debug and preserve is not None:
             self._preserved = True
-        else:
-            self.pop()
+            preserve(_PreservedContext(self))
+            return
+        self.pop()
+        if exc_type is not None:
+            # The request failed in debug mode, so the after-request
+            # functions that close what it opened (a database connection)
+            # did not run. Nothing can use its g any more: drop what it
+            # holds and collect it now, so that a lock it held (SQLite's
+            # write lock) does not last until the garbage collector's next
+            # full pass, which may be long after.
+            vars(self.g).clear()
+            gc.collect()
+
+
+class _PreservedContext:
+    """The context manager that Werkzeug's debugger enters around each
+    command typed in its console: it binds a failed request's context in
+    whichever thread runs the command."""
+
+    def __init__(self, ctx: _RequestContext):
+        self.ctx = ctx
+
+    def __enter__(self) -> None:
+        _request_ctx_stack.push(self.ctx)
+
+    def __exit__(self, *exc_info: Any) -> None:
+        _request_ctx_stack.pop()
 
 
 #: The stack of active request contexts. Its ``top`` is the context of the
 #: request being handled in this thread, greenlet or task, with ``app``,
 #: ``request``, ``session``, ``g`` and ``url_adapter`` attributes.
-_request_ctx_stack = LocalStack()
+_request_ctx_stack: LocalStack[_RequestContext] = LocalStack()
 
 _NO_CONTEXT = (
     "Working outside of a request context: this needs an active request."
@@ -349,6 +373,11 @@ def render_template(template_name: str, **context: Any) -> str:
 def render_template_string(source: str, **context: Any) -> str:
     """Render a template given as a string, with autoescaping on.
 
+    The source must be the application's own text. Pass what a user sent
+    as a variable (``render_template_string('Hi {{ name }}', name=name)``),
+    never as part of ``source``: a template can read the application's
+    configuration, its secret key included, and run code on the server.
+
     :param source: the template's source code.
     :param context: variables for the template, as in
         :func:`render_template`.
@@ -383,8 +412,42 @@ class Flask:
     #: creating the application) to serve no static files.
     static_path: str | None = "/static"
 
+    #: The key that signs the session cookie: a long random value, the
+    #: same on every server of the application and kept out of the code
+    #: (read it from the environment). Without one, the session can be
+    #: read (it is always empty) but not written. Set it on the
+    #: application, or on a subclass.
+    secret_key: str | bytes | None = None
+
+    #: Older secret keys whose session cookies are still accepted while a
+    #: new :attr:`secret_key` is rolled out; new cookies are always signed
+    #: with :attr:`secret_key`. Assign a list: ``app.secret_key_fallbacks
+    #: = [old_key]``.
+    secret_key_fallbacks: list[str | bytes] | tuple[str | bytes, ...] = ()
+
     #: The name of the session cookie.
     session_cookie_name: str = "session"
+
+    #: How long a session cookie is accepted after it was last written;
+    #: an older one gives a new, empty session. The cookie itself still
+    #: lasts until the browser closes.
+    session_lifetime: timedelta = timedelta(days=31)
+
+    #: Whether the session cookie gets the ``Secure`` flag, so browsers
+    #: send it over https only. Turn it on when the site is served over
+    #: https alone.
+    session_cookie_secure: bool = False
+
+    #: The largest request body accepted, in bytes; a larger one is
+    #: refused with 413 Request Entity Too Large before it is read.
+    #: ``None`` accepts any size.
+    max_content_length: int | None = None
+
+    #: The host names the application serves (``'example.com'``, or
+    #: ``'.example.com'`` for it and its subdomains). A request for any
+    #: other ``Host`` gets 400 Bad Request before anything (a redirect, a
+    #: URL) is built from it. ``None`` accepts every host.
+    trusted_hosts: list[str] | None = None
 
     #: Options passed as they are to the Jinja2 :class:`~jinja2.Environment`.
     jinja_options: dict[str, Any] = {"autoescape": True}
@@ -398,9 +461,6 @@ class Flask:
         self.package_name = package_name
         #: The folder the application's module or package lives in.
         self.root_path = _root_path_of(package_name)
-        #: The key that signs the session cookie. Without one, the session
-        #: can be read (it is empty) but not written.
-        self.secret_key: str | bytes | None = None
         #: Endpoint names mapped to their view functions.
         self.view_functions: dict[str, Callable[..., Any]] = {}
         #: Status codes mapped to the functions that handle them.
@@ -411,15 +471,21 @@ class Flask:
         #: order; each returns the response to send on.
         self.after_request_funcs: list[Callable[[Response], Response]] = []
         #: Functions called without arguments when a template is rendered;
-        #: each returns a dict of extra template variables.
-        self.template_context_processors: list[Callable[[], dict]] = []
+        #: each returns a dict of extra template variables. The first one
+        #: adds ``request``, ``session`` and ``g``.
+        self.template_context_processors: list[Callable[[], dict[str, Any]]] = [
+            _default_template_ctx_processor
+        ]
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
         self.url_map = Map()
-        # (secret_key, serializer, signer), see _session_signing().
-        self._signing: tuple[Any, URLSafeSerializer, Signer] | None = None
         if self.static_path is not None:
-            self.add_url_rule(self.static_path + "/<path:filename>", "static")
-            self.view_functions["static"] = self._send_static_file
+            # Static files are served ahead of the application, as in 0.1:
+            # before_request functions (a login check) never see them. The
+            # rule only builds their URLs.
+            self.add_url_rule(
+                self.static_path + "/<path:filename>", "static", build_only=True
+            )
+            self.wsgi_app = _StaticFiles(self, self.wsgi_app)  # type: ignore[method-assign]
 
     # -- registration ------------------------------------------------------
 
@@ -534,14 +600,14 @@ class Flask:
         return env
 
     def update_template_context(self, context: dict[str, Any]) -> None:
-        """Add ``request``, ``session``, ``g`` and what the context
-        processors return to a template context, in place. Names the
-        context already has are left alone, so a view's own variables win.
+        """Add what the :attr:`template_context_processors` return
+        (``request``, ``session``, ``g`` and your own) to a template
+        context, in place. Names the context already has are left alone,
+        so a view's own variables win.
 
         :param context: the template variables.
         """
-        ctx = _current_context()
-        extra = {"request": ctx.request, "session": ctx.session, "g": ctx.g}
+        extra: dict[str, Any] = {}
         for processor in self.template_context_processors:
             extra.update(processor())
         for key, value in extra.items():
@@ -553,10 +619,17 @@ class Flask:
             with app.open_resource('schema.sql') as f:
                 db.executescript(f.read())
 
-        :param resource: the file's path, with forward slashes.
+        :param resource: the file's path, with forward slashes, inside
+            :attr:`root_path`; a path that leads out of it (``..``, an
+            absolute path) is a :exc:`ValueError`.
         :param mode: ``'r'`` (the default) reads UTF-8 text, ``'rb'`` bytes.
         """
-        path = os.path.join(self.root_path, *resource.split("/"))
+        path = safe_join(self.root_path, resource)
+        if path is None:
+            raise ValueError(
+                f"open_resource({resource!r}) leads out of the application's"
+                f" folder {self.root_path!r}; resources are opened inside it"
+            )
         if "b" in mode:
             return open(path, mode)
         return open(path, mode, encoding="utf-8")
@@ -573,7 +646,8 @@ class Flask:
         :param port: the port to listen on.
         :param options: passed to :func:`werkzeug.serving.run_simple`;
             ``debug=True`` sets :attr:`debug`, and ``use_reloader`` and
-            ``use_debugger`` default to it.
+            ``use_debugger`` default to it. ``threaded`` defaults to
+            ``True``, so that one slow client does not hold up the others.
         """
         # Imported here: only the development server needs it, and a CGI
         # deployment pays for every import on every request.
@@ -583,6 +657,8 @@ class Flask:
             self.debug = bool(options.pop("debug"))
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
+        if options.get("processes", 1) == 1:
+            options.setdefault("threaded", True)
         run_simple(host, port, self, **options)
 
     def test_client(self) -> Any:
@@ -592,21 +668,22 @@ class Flask:
 
         return Client(self, self.response_class, use_cookies=True)
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Call :meth:`wsgi_app`, so that middleware set on it applies."""
         return self.wsgi_app(environ, start_response)
 
     # -- the path of a request ---------------------------------------------
 
-    def wsgi_app(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """The WSGI application itself. It is a separate method from
         ``__call__`` so that middleware can wrap it::
 
             app.wsgi_app = MyMiddleware(app.wsgi_app)
 
         A request goes through :meth:`request_context`,
-        :meth:`preprocess_request`, :meth:`dispatch_request`,
-        :meth:`make_response` and :meth:`process_response`.
+        :meth:`preprocess_request` and :meth:`dispatch_request`, whose
+        result (or, if they raise, what the error handler returns) goes
+        through :meth:`make_response` and :meth:`process_response`.
 
         :param environ: the WSGI environment.
         :param start_response: the WSGI server's callable that starts the
@@ -621,14 +698,13 @@ class Flask:
         with ctx:
             try:
                 rv = self.preprocess_request()
+                if rv is None:
+                    rv = self.dispatch_request()
             except Exception as e:
-                rv = self._handle_exception(e)
-            if rv is None:
-                rv = self.dispatch_request()
-            try:
-                response = self.process_response(self.make_response(rv))
-            except Exception as e:
-                response = self.make_response(self._handle_exception(e))
+                # Whatever the handler returns is the answer: a refused
+                # request never goes on to its view.
+                rv = self._handle_exception(ctx, e)
+            response = self._finish_request(ctx, rv)
             return response(environ, start_response)
 
     def request_context(self, environ: dict[str, Any]) -> _RequestContext:
@@ -672,10 +748,11 @@ class Flask:
         ctx = _current_context()
         req = ctx.request
         try:
-            req.endpoint, req.view_args = ctx.url_adapter.match()
+            endpoint, view_args = ctx.url_adapter.match()
         except HTTPException as e:
             req.routing_exception = e
             raise
+        req.endpoint, req.view_args = str(endpoint), dict(view_args)
         return req.endpoint, req.view_args
 
     def dispatch_request(self) -> Any:
@@ -683,24 +760,69 @@ class Flask:
         or, if it raises, what the matching error handler returns (the
         HTTP exception itself when there is none). That need not be a
         response object yet: :meth:`make_response` makes it one."""
+        ctx = _current_context()
         try:
             endpoint, values = self.match_request()
             return self.view_functions[endpoint](**values)
         except Exception as e:
-            return self._handle_exception(e)
+            return self._handle_exception(ctx, e)
 
-    def _handle_exception(self, e: Exception) -> Any:
-        if isinstance(e, HTTPException):
-            handler = self.error_handlers.get(e.code)
-            return e if handler is None else handler(e)
+    def _handle_exception(self, ctx: _RequestContext, e: Exception) -> Any:
+        # The one place where an exception becomes a handler's result. An
+        # HTTP exception goes to the handler of its code (or is its own
+        # page); anything else, including a handler that fails or returns
+        # nothing, is a server error.
+        if isinstance(e, HTTPException) and e.code in self.error_handlers:
+            try:
+                return self._call_error_handler(e.code, e)
+            except Exception as handler_error:
+                e = handler_error
+        elif isinstance(e, HTTPException):
+            return e
         if self.debug:
             raise e
         # Production: the traceback goes to the server's error log, never
         # into the response.
-        environ = _current_context().request.environ
-        traceback.print_exc(file=environ.get("wsgi.errors") or sys.stderr)
-        handler = self.error_handlers.get(500)
-        return InternalServerError() if handler is None else handler(e)
+        self._log_exception(ctx, e)
+        if 500 in self.error_handlers:
+            try:
+                return self._call_error_handler(500, e)
+            except Exception as handler_error:
+                self._log_exception(ctx, handler_error)
+        return InternalServerError()
+
+    def _call_error_handler(self, code: int, e: Exception) -> Any:
+        handler = self.error_handlers[code]
+        rv = handler(e)
+        if rv is None:
+            name = getattr(handler, "__qualname__", repr(handler))
+            raise TypeError(
+                f"The error handler {name!r} for status {code} returned None."
+                " An error handler must return a response, as a view does."
+            )
+        return rv
+
+    def _log_exception(self, ctx: _RequestContext, e: BaseException) -> None:
+        errors = ctx.request.environ.get("wsgi.errors") or sys.stderr
+        traceback.print_exception(type(e), e, e.__traceback__, file=errors)
+
+    def _finish_request(self, ctx: _RequestContext, rv: Any) -> Response:
+        # The one place where a result becomes the response to send. If
+        # make_response or an after-request function fails, the error's
+        # handler result is sent as it is: the after-request functions are
+        # not run again on the response of their own failure.
+        try:
+            return self.process_response(self.make_response(rv))
+        except Exception as e:
+            rv = self._handle_exception(ctx, e)
+        try:
+            return self.make_response(rv)
+        except Exception as e:
+            # The error handler returned something that is no response.
+            if self.debug:
+                raise
+            self._log_exception(ctx, e)
+            return self.make_response(InternalServerError())
 
     def make_response(self, rv: Any) -> Response:
         """Turn the return value of a view into a :attr:`response_class`
@@ -725,9 +847,9 @@ class Flask:
             return self.response_class(*rv)
         environ = _current_context().request.environ
         if isinstance(rv, HTTPException):
-            return self.response_class.force_type(rv.get_response(environ))
+            rv = rv.get_response(environ)
         if callable(rv):
-            return self.response_class.force_type(rv, environ)
+            return cast(Response, self.response_class.force_type(rv, environ))
         endpoint = _current_context().request.endpoint
         raise TypeError(
             f"The view function {endpoint!r} returned {type(rv).__name__}"
@@ -753,8 +875,10 @@ class Flask:
 
     def open_session(self, request: Request) -> Session:
         """Load the session from the request's signed cookie. A missing,
-        tampered or unreadable cookie gives a new, empty session. Without a
-        :attr:`secret_key` the session is empty and cannot be written.
+        tampered, unreadable or expired (older than
+        :attr:`session_lifetime`) cookie gives a new, empty session.
+        Without a :attr:`secret_key` the session is empty and cannot be
+        written.
 
         :param request: a :attr:`request_class` object.
         """
@@ -764,9 +888,12 @@ class Flask:
         if cookie:
             from itsdangerous import BadData
 
-            serializer, signer = self._session_signing()
+            serializer, signer = _session_signing(
+                self.secret_key, tuple(self.secret_key_fallbacks)
+            )
+            max_age = int(self.session_lifetime.total_seconds())
             try:
-                data = serializer.load_payload(signer.unsign(cookie))
+                data = serializer.load_payload(signer.unsign(cookie, max_age=max_age))
             except BadData:
                 data = None
             if isinstance(data, dict):
@@ -775,72 +902,258 @@ class Flask:
 
     def save_session(self, session: Session, response: Response) -> None:
         """Store a changed session in the response's cookie (HttpOnly,
-        SameSite=Lax), or delete the cookie if the session was emptied.
-        :meth:`process_response` calls it only when the session changed.
+        SameSite=Lax, Secure if :attr:`session_cookie_secure`), signed with
+        :attr:`secret_key` and the time, or delete the cookie if the
+        session was emptied. :meth:`process_response` calls it only when
+        the session changed.
 
         :param session: the session to save.
         :param response: a :attr:`response_class` object.
         """
+        name, secure = self.session_cookie_name, self.session_cookie_secure
         if session:
-            serializer, signer = self._session_signing()
+            key = self.secret_key
+            if not key:
+                raise RuntimeError(_NO_SECRET_KEY)
+            weakness = None if self.debug else _weak_secret_key(key)
+            if weakness:
+                warnings.warn(
+                    f"The session is signed with a secret key that {weakness}:"
+                    " anyone who guesses it can sign sessions of their own."
+                    " Set secret_key to a long random value, read from the"
+                    " environment.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            serializer, signer = _session_signing(key, tuple(self.secret_key_fallbacks))
             value = signer.sign(serializer.dump_payload(dict(session))).decode("ascii")
-            response.set_cookie(
-                self.session_cookie_name, value, httponly=True, samesite="Lax"
-            )
-        elif self.session_cookie_name in _current_context().request.cookies:
-            response.delete_cookie(
-                self.session_cookie_name, httponly=True, samesite="Lax"
-            )
+            response.set_cookie(name, value, httponly=True, samesite="Lax", secure=secure)
+        elif name in _current_context().request.cookies:
+            response.delete_cookie(name, httponly=True, samesite="Lax", secure=secure)
 
-    def _session_signing(self) -> tuple[URLSafeSerializer, Signer]:
-        # The serializer encodes the session (JSON, base64, zlib when that
-        # is shorter) and the signer signs it. Both are built once per key
-        # rather than per cookie (the serializer's own dumps() and loads()
-        # build a new signer every time); the key may be set or changed at
-        # any time after the application was created.
-        if self._signing is None or self._signing[0] != self.secret_key:
-            from itsdangerous import URLSafeSerializer
 
-            serializer = URLSafeSerializer(
-                self.secret_key,
-                salt="flask.session",
-                serializer=_SessionJSON(),
-                signer_kwargs={"digest_method": hashlib.sha256},
-            )
-            self._signing = (self.secret_key, serializer, serializer.make_signer())
-        return self._signing[1], self._signing[2]
+# -- the session cookie's format ---------------------------------------------
+#
+# The session is JSON, so that nothing in a cookie is ever unpickled or
+# evaluated. Values JSON has no type for, which applications stored when
+# 0.1 pickled the session, are "tagged": written as a one-key object whose
+# key starts with a space, a key no application uses (a dict that happens to
+# look like a tag is itself tagged). Dict keys that are not strings are
+# tagged the same way, so that {1: 'one'} does not come back as {'1': 'one'}.
 
-    # -- static files --------------------------------------------------------
+_UNTAGGERS: dict[str, Callable[[Any], Any]] = {
+    " m": Markup,
+    " t": tuple,
+    " b": lambda data: base64.b64decode(data.encode("ascii"), validate=True),
+    " d": datetime.fromisoformat,
+    " da": date.fromisoformat,
+    " ti": time.fromisoformat,
+    " td": lambda parts: timedelta(*parts),
+    " s": set,
+    " fs": frozenset,
+    " dec": Decimal,
+    " u": UUID,
+    " di": dict,
+}
 
-    def _send_static_file(self, filename: str) -> Response:
-        # safe_join refuses "..", absolute paths and the like; the realpath
-        # check also refuses symlinks that lead out of the static folder.
-        folder = os.path.join(self.root_path, "static")
-        path = safe_join(folder, filename)
+_SESSION_TYPES = (
+    "str, int, float, bool, None, list, dict, tuple, bytes, Markup, datetime,"
+    " date, time, timedelta, set, frozenset, Decimal and UUID"
+)
+
+
+def _tag(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    # Markup is a str subclass: checked first, or it would come back as a
+    # plain string and be escaped a second time in templates.
+    if isinstance(value, Markup):
+        return {" m": str(value)}
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if all(isinstance(key, str) for key in value):
+            items = {key: _tag(item) for key, item in value.items()}
+            if not (len(items) == 1 and next(iter(items)) in _UNTAGGERS):
+                return items
+        return {" di": [[_tag_key(key), _tag(item)] for key, item in value.items()]}
+    if isinstance(value, list):
+        return [_tag(item) for item in value]
+    if isinstance(value, tuple):
+        return {" t": [_tag(item) for item in value]}
+    if isinstance(value, bytes):
+        return {" b": base64.b64encode(value).decode("ascii")}
+    # datetime is a date subclass: checked first, or it would lose its time.
+    if isinstance(value, datetime):
+        return {" d": value.isoformat()}
+    if isinstance(value, date):
+        return {" da": value.isoformat()}
+    if isinstance(value, time):
+        return {" ti": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {" td": [value.days, value.seconds, value.microseconds]}
+    if isinstance(value, (set, frozenset)):
+        tag = " fs" if isinstance(value, frozenset) else " s"
+        return {tag: [_tag(item) for item in value]}
+    if isinstance(value, Decimal):
+        return {" dec": str(value)}
+    if isinstance(value, UUID):
+        return {" u": value.hex}
+    raise TypeError(
+        f"a session cannot store {type(value).__name__} values; it stores {_SESSION_TYPES}"
+    )
+
+
+def _tag_key(key: Any) -> Any:
+    if key is None or isinstance(key, (str, bool, int, float, tuple)):
+        return _tag(key)
+    raise TypeError(
+        f"a session cannot store dict keys of type {type(key).__name__}"
+        f" ({key!r:.40}); keys may be str, int, float, bool, None or tuple"
+    )
+
+
+def _untag(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        key, value = next(iter(obj.items()))
+        untag = _UNTAGGERS.get(key)
+        if untag is not None:
+            return untag(value)
+    return obj
+
+
+# One encoder and one decoder serve every session cookie: json.dumps() and
+# json.loads() build a new one on each call that passes options.
+_session_encoder = json.JSONEncoder(separators=(",", ":"))
+_session_decoder = json.JSONDecoder(object_hook=_untag)
+
+
+class _SessionJSON:
+    """The ``dumps``/``loads`` pair that itsdangerous serializes session
+    cookies with: JSON with the tags above."""
+
+    def dumps(self, session: dict[str, Any]) -> str:
+        try:
+            return _session_encoder.encode(_tag(session))
+        except TypeError as e:
+            # Name the session key the value was stored under.
+            for key, value in session.items():
+                try:
+                    _tag(value)
+                except TypeError as inner:
+                    raise TypeError(f"session[{key!r}]: {inner}") from None
+            raise
+
+    def loads(self, data: str) -> Any:
+        return _session_decoder.decode(data)
+
+
+@lru_cache(maxsize=16)
+def _session_signing(
+    secret_key: str | bytes, fallbacks: tuple[str | bytes, ...]
+) -> tuple[URLSafeTimedSerializer, TimestampSigner]:
+    """The serializer and the signer of session cookies for a secret key
+    and its fallbacks: the serializer turns a session into JSON, base64
+    (compressed when that is shorter) and back; the signer adds a
+    timestamp and an HMAC-SHA256 signature with ``secret_key`` and accepts
+    one made with any of the keys. Made once per set of keys rather than
+    for each cookie, as the serializer's own ``dumps``/``loads`` would."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    keys: Any = [*fallbacks, secret_key]  # itsdangerous signs with the last
+    serializer = URLSafeTimedSerializer(
+        keys,
+        salt="flask.session",
+        serializer=_SessionJSON(),
+        signer_kwargs={"digest_method": hashlib.sha256},
+    )
+    return serializer, cast("TimestampSigner", serializer.make_signer())
+
+
+# Secret keys that appear in documentation, Flask 0.1's and ours: anyone
+# can sign a session with them.
+_EXAMPLE_SECRET_KEYS = frozenset({
+    "the secret key", "development key", "replace me with a long random value",
+    "only for this example", "secret", "secret key", "dev", "default",
+})
+
+
+@lru_cache(maxsize=16)
+def _weak_secret_key(secret_key: str | bytes) -> str | None:
+    """Why a secret key is too weak to sign sessions in production, or
+    ``None`` if it is not."""
+    raw = secret_key.encode("utf-8") if isinstance(secret_key, str) else secret_key
+    if raw.decode("utf-8", "replace") in _EXAMPLE_SECRET_KEYS:
+        return "is an example key from the documentation"
+    if len(raw) < 16:
+        return "is shorter than 16 bytes"
+    return None
+
+
+
+class _StaticFiles(SharedDataMiddleware):
+    """Werkzeug's middleware for shared files, serving an application's
+    ``static`` folder ahead of it, as 0.1 did: a request for a file there
+    never reaches the application or its hooks; any other request, a
+    missing static file included, goes on to it.
+
+    On top of Werkzeug's middleware: the folder is looked up at each
+    request (so a changed :attr:`Flask.root_path` counts), a symlink that
+    leads out of the folder is not followed, only GET and HEAD are served,
+    and HEAD gets the headers without the file.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]):
+        super().__init__(wsgi_app, {})
+        self.exports.append((str(app.static_path), self._load))
+        self.flask_app = app
+
+    def _load(self, filename: str | None) -> tuple[str | None, Any]:
+        folder = os.path.join(self.flask_app.root_path, "static")
+        path = safe_join(folder, filename) if filename else None
         if path is None or not os.path.isfile(path):
-            raise NotFound()
+            return None, None
         if not os.path.realpath(path).startswith(os.path.realpath(folder) + os.sep):
-            raise NotFound()
-        return send_file(
-            path, _current_context().request.environ, response_class=self.response_class
-        )
+            return None, None
+        return os.path.basename(path), self._opener(path)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD"):
+            return self.app(environ, start_response)
+        body = super().__call__(environ, start_response)
+        if method == "HEAD":
+            if hasattr(body, "close"):
+                body.close()
+            return []
+        return body
+
+
+def _default_template_ctx_processor() -> dict[str, Any]:
+    """The first of :attr:`Flask.template_context_processors`: it makes
+    ``request``, ``session`` and ``g`` template variables."""
+    ctx = _current_context()
+    return {"request": ctx.request, "session": ctx.session, "g": ctx.g}
 
 
 def _root_path_of(import_name: str) -> str:
     """The folder of a loaded module or package, or the working directory
     for one without a file (an interactive shell)."""
     module = sys.modules.get(import_name)
-    filename = getattr(module, "__file__", None)
+    filename: str | None = getattr(module, "__file__", None)
     if filename is None:
         return os.getcwd()
     return os.path.dirname(os.path.abspath(filename))
 
 
 #: The request being handled (see :class:`Request`).
-request: Request = _request_ctx_stack("request", unbound_message=_NO_CONTEXT)
+request = cast(Request, _request_ctx_stack("request", unbound_message=_NO_CONTEXT))
 
 #: The session of the current request (see :class:`Session`).
-session: Session = _request_ctx_stack("session", unbound_message=_NO_CONTEXT)
+session = cast(Session, _request_ctx_stack("session", unbound_message=_NO_CONTEXT))
 
 #: A namespace for data that lives as long as the current request.
-g: Any = _request_ctx_stack("g", unbound_message=_NO_CONTEXT)
+g = cast(Any, _request_ctx_stack("g", unbound_message=_NO_CONTEXT))
+
+#: The application handling the current request (see :class:`Flask`).
+current_app = cast(Flask, _request_ctx_stack("app", unbound_message=_NO_CONTEXT))

@@ -1,5 +1,6 @@
 """The application object itself: its names and paths, resources, the
 development server, the test client and WSGI middleware."""
+import io
 import os
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def test_public_names_have_docstrings():
     assert missing == []
 
 
-def test_package_name_is_kept(app):
+def test_package_name_is_kept():
     assert flask.Flask("some.module").package_name == "some.module"
 
 
@@ -108,35 +109,54 @@ def test_open_resource_missing_file_raises(app):
         app.open_resource("absent.sql")
 
 
+@pytest.mark.parametrize("resource", [
+    "../../../../etc/hostname", "sql/../../outside.txt", "/etc/hostname", "..",
+])
+def test_open_resource_refuses_a_path_out_of_the_application_folder(app, tmp_path, resource):
+    (tmp_path.parent / "outside.txt").write_text("not the application's")
+    with pytest.raises(ValueError, match="leads out of the application's folder"):
+        app.open_resource(resource)
+
+
 def test_run_forwards_host_port_and_app(app, run_calls):
     app.run()
     assert run_calls == [
-        ("localhost", 5000, app, {"use_reloader": False, "use_debugger": False})
+        ("localhost", 5000, app, {"use_reloader": False, "use_debugger": False, "threaded": True})
     ]
 
 
 def test_run_forwards_other_options(app, run_calls):
-    app.run("127.0.0.1", 8080, threaded=True)
+    app.run("127.0.0.1", 8080, passthrough_errors=True)
     hostname, port, application, options = run_calls[0]
     assert (hostname, port) == ("127.0.0.1", 8080)
-    assert options["threaded"] is True
+    assert options["passthrough_errors"] is True
+
+
+def test_run_is_threaded_unless_told_otherwise(app, run_calls):
+    app.run(threaded=False)
+    assert run_calls[0][3]["threaded"] is False
+
+
+def test_run_with_several_processes_is_not_threaded(app, run_calls):
+    app.run(processes=2)
+    assert "threaded" not in run_calls[0][3]
 
 
 def test_run_debug_argument_sets_debug_and_enables_tools(app, run_calls):
     app.run(debug=True)
     assert app.debug is True
-    assert run_calls[0][3] == {"use_reloader": True, "use_debugger": True}
+    assert run_calls[0][3] == {"use_reloader": True, "use_debugger": True, "threaded": True}
 
 
 def test_run_follows_the_debug_attribute(app, run_calls):
     app.debug = True
     app.run()
-    assert run_calls[0][3] == {"use_reloader": True, "use_debugger": True}
+    assert run_calls[0][3] == {"use_reloader": True, "use_debugger": True, "threaded": True}
 
 
 def test_run_options_override_debug(app, run_calls):
     app.run(debug=True, use_reloader=False)
-    assert run_calls[0][3] == {"use_reloader": False, "use_debugger": True}
+    assert run_calls[0][3] == {"use_reloader": False, "use_debugger": True, "threaded": True}
 
 
 def test_test_client_is_a_werkzeug_client(app):
@@ -237,3 +257,145 @@ def test_defaults_of_the_class_attributes(app):
     assert app.request_class is flask.Request
     assert app.response_class is flask.Response
     assert app.jinja_options["autoescape"] is True
+
+
+# -- class-level configuration, as in 0.1 ----------------------------------
+
+def test_a_subclass_secret_key_is_what_the_application_uses(tmp_path):
+    class MyApp(flask.Flask):
+        secret_key = "set on the class, long enough"
+
+    app = MyApp(__name__)
+    app.route("/")(lambda: flask.session.update(user="ada") or "ok")
+    assert app.secret_key == "set on the class, long enough"
+    assert "secret_key" not in vars(app)
+    assert "session=" in app.test_client().get("/").headers["Set-Cookie"]
+
+
+def test_class_level_configuration_is_what_instances_use():
+    class Configured(flask.Flask):
+        secret_key = "a class-level key, long enough"
+        session_cookie_name = "configured"
+        static_path = "/assets"
+        request_class = type("MyRequest", (flask.Request,), {})
+        response_class = type("MyResponse", (flask.Response,), {})
+        jinja_options = {"autoescape": False}
+
+    app = Configured(__name__)
+    for name in ("secret_key", "session_cookie_name", "static_path", "request_class",
+                 "response_class", "jinja_options"):
+        assert getattr(app, name) is getattr(Configured, name), name
+        assert name not in vars(app), name
+
+
+def test_an_instance_value_overrides_the_class_value(app):
+    app.secret_key = "set on the instance, long enough"
+    assert flask.Flask.secret_key is None
+    assert app.secret_key == "set on the instance, long enough"
+
+
+# -- current_app and the star import -----------------------------------------
+
+def test_current_app_is_the_application_handling_the_request(app, client):
+    app.route("/")(lambda: str(flask.current_app.root_path))
+    with app.test_request_context():
+        assert flask.current_app._get_current_object() is app
+    assert client.get("/").data == app.root_path.encode()
+
+
+def test_current_app_outside_a_request_raises_runtime_error():
+    with pytest.raises(RuntimeError, match="outside of a request context"):
+        flask.current_app.debug
+
+
+def test_star_import_gives_every_name_of_the_api_chapter():
+    namespace = {}
+    exec("from flask import *", namespace)
+    expected = {
+        "Flask", "Request", "Response", "request", "session", "g", "current_app",
+        "url_for", "flash", "get_flashed_messages", "render_template",
+        "render_template_string", "abort", "redirect", "escape", "Markup",
+        "_request_ctx_stack", "HTTPException",
+    }
+    assert expected <= set(namespace)
+
+
+def test_star_import_gives_no_module_of_the_standard_library():
+    namespace = {}
+    exec("from flask import *", namespace)
+    assert not {"os", "sys", "json", "warnings"} & set(namespace)
+
+
+# -- request limits ------------------------------------------------------------
+
+@pytest.fixture
+def echo_length(app):
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        return str(len(flask.request.get_data()))
+
+    return app
+
+
+def test_max_content_length_accepts_any_size_by_default(echo_length, client):
+    assert flask.Flask.max_content_length is None
+    assert client.post("/upload", data=b"x" * 100_000).data == b"100000"
+
+
+def test_a_body_over_max_content_length_is_refused_with_413(echo_length, client):
+    echo_length.max_content_length = 1000
+    response = client.post("/upload", data=b"x" * 1001)
+    assert response.status_code == 413
+
+
+def test_a_body_within_max_content_length_is_accepted(echo_length, client):
+    echo_length.max_content_length = 1000
+    assert client.post("/upload", data=b"x" * 1000).data == b"1000"
+
+
+def test_a_body_over_max_content_length_is_refused_before_it_is_read(echo_length):
+    echo_length.max_content_length = 1000
+
+    class Unreadable(io.BytesIO):
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = readinto = read
+
+    environ = create_environ("/upload", method="POST", input_stream=Unreadable(),
+                             content_type="application/octet-stream")
+    environ["CONTENT_LENGTH"] = str(10**9)
+    app_iter, status, headers = run_wsgi_app(echo_length, environ)
+    assert status.startswith("413")
+
+
+# -- trusted hosts ----------------------------------------------------------------
+
+@pytest.fixture
+def slash_app(app):
+    app.route("/slash/")(lambda: "slash")
+    return app
+
+
+def test_every_host_is_served_by_default(slash_app, client):
+    response = client.get("/slash", headers={"Host": "evil.example"})
+    assert response.headers["Location"] == "http://evil.example/slash/"
+
+
+def test_an_untrusted_host_gets_400_before_a_redirect_is_built(slash_app, client):
+    slash_app.trusted_hosts = ["example.com"]
+    response = client.get("/slash", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+
+
+def test_a_trusted_host_is_served(slash_app, client):
+    slash_app.trusted_hosts = ["example.com"]
+    response = client.get("/slash/", headers={"Host": "example.com"})
+    assert (response.status_code, response.data) == (200, b"slash")
+
+
+def test_a_dotted_trusted_host_also_trusts_its_subdomains(slash_app, client):
+    slash_app.trusted_hosts = [".example.com"]
+    assert client.get("/slash/", headers={"Host": "www.example.com"}).status_code == 200
+    assert client.get("/slash/", headers={"Host": "example.org"}).status_code == 400

@@ -7,6 +7,8 @@ import threading
 
 import gevent
 import pytest
+from werkzeug.debug import DebuggedApplication
+from werkzeug.test import Client
 
 import flask
 
@@ -56,7 +58,7 @@ def test_context_manager_returns_the_context_with_its_parts(app):
         assert top.request is flask.request._get_current_object()
         assert top.session is flask.session._get_current_object()
         assert top.g is flask.g._get_current_object()
-        assert top.url_adapter.match("/static/a.css") == ("static", {"filename": "a.css"})
+        assert top.url_adapter.build("static", {"filename": "a.css"}) == "/static/a.css"
 
 
 def test_context_is_unbound_after_an_exception_without_debug(app):
@@ -84,7 +86,13 @@ def test_g_is_fresh_for_each_request(app, client):
     assert client.get("/").data == b"1"
 
 
-def test_debug_keeps_the_context_after_an_unhandled_exception(app, client):
+def debugged(app):
+    """The application behind Werkzeug's interactive debugger, as
+    ``app.run(debug=True)`` serves it."""
+    return Client(DebuggedApplication(app, evalex=True))
+
+
+def test_the_debugger_keeps_the_context_after_an_unhandled_exception(app):
     app.debug = True
 
     @app.route("/fail")
@@ -92,15 +100,43 @@ def test_debug_keeps_the_context_after_an_unhandled_exception(app, client):
         flask.g.clue = "left for the debugger"
         raise ValueError("boom")
 
-    with pytest.raises(ValueError):
-        client.get("/fail?x=1")
+    response = debugged(app).get("/fail?x=1")
+    assert response.status_code == 500
+    assert b"ValueError: boom" in response.data
     # The debugger can still look at the failed request.
     assert flask.request.path == "/fail"
     assert flask.request.args["x"] == "1"
     assert flask.g.clue == "left for the debugger"
 
 
-def test_next_request_drops_the_kept_context(app, client):
+def test_the_debugger_binds_the_kept_context_around_console_commands(app):
+    app.debug = True
+    contexts = []
+
+    @app.route("/fail")
+    def fail():
+        environ = flask.request.environ
+        real_preserve = environ["werkzeug.debug.preserve_context"]
+        environ["werkzeug.debug.preserve_context"] = lambda cm: (contexts.append(cm), real_preserve(cm))
+        raise ValueError("boom")
+
+    debugged(app).get("/fail")
+    flask._request_ctx_stack.pop()
+    # What the debugger does in another thread before and after a command.
+    seen = []
+
+    def console_command():
+        with contexts[0]:
+            seen.append(flask.request.path)
+        seen.append(flask._request_ctx_stack.top)
+
+    thread = threading.Thread(target=console_command)
+    thread.start()
+    thread.join()
+    assert seen == ["/fail", None]
+
+
+def test_next_request_drops_the_kept_context(app):
     app.debug = True
 
     @app.route("/fail")
@@ -111,8 +147,8 @@ def test_next_request_drops_the_kept_context(app, client):
     def ok():
         return flask.request.path
 
-    with pytest.raises(ValueError):
-        client.get("/fail")
+    client = debugged(app)
+    client.get("/fail")
     assert flask._request_ctx_stack.top is not None
     assert client.get("/ok").data == b"/ok"
     # The kept context was dropped when the new request came in, and the
@@ -120,8 +156,75 @@ def test_next_request_drops_the_kept_context(app, client):
     assert flask._request_ctx_stack.top is None
 
 
+def test_debug_without_the_debugger_unbinds_the_failed_context(app, client):
+    app.debug = True
+
+    @app.route("/fail")
+    def fail():
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        client.get("/fail")
+    assert flask._request_ctx_stack.top is None
+
+
+def test_a_failed_request_in_debug_mode_does_not_hold_the_database_lock(app, tmp_path):
+    """Under a server whose worker threads serve one request after another
+    (gunicorn's gthread workers, waitress), a request that failed in debug
+    mode while writing must not keep its connection, and so SQLite's
+    write lock, until that thread's next request."""
+    import sqlite3
+
+    database = tmp_path / "app.db"
+    sqlite3.connect(database).execute("create table entries (text)").connection.commit()
+    app.debug = True
+
+    @app.before_request
+    def connect():
+        flask.g.db = sqlite3.connect(database, timeout=0.5)
+
+    @app.route("/fail", methods=["POST"])
+    def fail():
+        flask.g.db.execute("insert into entries values ('lost')")
+        raise ValueError("the view broke after writing")
+
+    @app.route("/write", methods=["POST"])
+    def write():
+        flask.g.db.execute("insert into entries values ('kept')")
+        flask.g.db.commit()
+        return "written"
+
+    # Two worker threads that live on, as a server's do.
+    failed = threading.Event()
+    done = threading.Event()
+    outcome = {}
+
+    def first_worker():
+        try:
+            app.test_client().post("/fail")
+        except ValueError:
+            outcome["first"] = "failed"
+        failed.set()
+        done.wait(10)
+
+    def second_worker():
+        failed.wait(10)
+        try:
+            outcome["second"] = app.test_client().post("/write").data
+        except sqlite3.OperationalError as e:
+            outcome["second"] = str(e)
+        done.set()
+
+    threads = [threading.Thread(target=first_worker), threading.Thread(target=second_worker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+    assert outcome == {"first": "failed", "second": b"written"}
+
+
 def test_threads_with_overlapping_requests_are_isolated(app):
-    app.secret_key = "test key"
+    app.secret_key = "a test key, long enough"
     barrier = threading.Barrier(2, timeout=10)
 
     @app.route("/<name>")
@@ -146,7 +249,7 @@ def test_threads_with_overlapping_requests_are_isolated(app):
 
 
 def test_greenlets_are_isolated(app):
-    app.secret_key = "test key"
+    app.secret_key = "a test key, long enough"
 
     def worker(name):
         with app.test_request_context(f"/{name}"):
@@ -162,7 +265,7 @@ def test_greenlets_are_isolated(app):
 
 
 def test_asyncio_tasks_are_isolated(app):
-    app.secret_key = "test key"
+    app.secret_key = "a test key, long enough"
 
     async def worker(name, both_bound):
         with app.test_request_context(f"/{name}"):

@@ -299,3 +299,146 @@ def test_preprocess_request_returns_the_first_value(app):
     app.before_request(lambda: "value")
     with app.test_request_context():
         assert app.preprocess_request() == "value"
+
+
+def _guarded_app(app, handler_result):
+    """A guard that refuses every request with 401 before it reaches a view;
+    the 401 handler returns ``handler_result``."""
+    views_called = []
+
+    @app.before_request
+    def guard():
+        flask.abort(401)
+
+    @app.errorhandler(401)
+    def unauthorized(error):
+        return handler_result
+
+    @app.route("/")
+    def secret():
+        views_called.append("secret")
+        return "SECRET DATA"
+
+    return views_called
+
+
+def test_a_refused_request_never_reaches_its_view_when_the_handler_returns_none(app, client):
+    views_called = _guarded_app(app, None)
+    response = client.get("/", errors_stream=io.StringIO())
+    assert response.status_code == 500
+    assert b"SECRET DATA" not in response.data
+    assert views_called == []
+
+
+def test_a_handler_returning_none_is_named_in_the_error_log(app, client):
+    _guarded_app(app, None)
+    errors = io.StringIO()
+    client.get("/", errors_stream=errors)
+    assert "TypeError" in errors.getvalue()
+    assert "'_guarded_app.<locals>.unauthorized' for status 401 returned None" in errors.getvalue()
+    assert "secret" not in errors.getvalue()
+
+
+def test_a_handler_returning_none_goes_through_the_500_handler(app, client):
+    views_called = _guarded_app(app, None)
+    seen = []
+
+    @app.errorhandler(500)
+    def server_error(error):
+        seen.append(error)
+        return "sorry", 500
+
+    response = client.get("/", errors_stream=io.StringIO())
+    assert (response.status_code, response.data) == (500, b"sorry")
+    assert isinstance(seen[0], TypeError)
+    assert views_called == []
+
+
+def test_a_handler_returning_none_propagates_in_debug_mode(app, client):
+    app.debug = True
+    views_called = _guarded_app(app, None)
+    with pytest.raises(TypeError, match="unauthorized' for status 401 returned None"):
+        client.get("/")
+    assert views_called == []
+
+
+def test_a_refused_request_never_reaches_its_view_whatever_the_handler_returns(app, client):
+    views_called = _guarded_app(app, ("go away", 403))
+    response = client.get("/")
+    assert (response.status_code, response.data) == (403, b"go away")
+    assert views_called == []
+
+
+def test_a_500_handler_returning_none_still_gives_a_plain_500(app, client):
+    _guarded_app(app, None)
+    app.errorhandler(500)(lambda error: None)
+    errors = io.StringIO()
+    response = client.get("/", errors_stream=errors)
+    assert response.status_code == 500
+    assert b"Internal Server Error" in response.data
+    assert "for status 500 returned None" in errors.getvalue()
+
+
+def test_a_500_handler_that_raises_still_gives_a_plain_500(app, client):
+    @app.errorhandler(500)
+    def server_error(error):
+        raise RuntimeError("the handler broke too")
+
+    @app.route("/")
+    def index():
+        raise ValueError("the view broke")
+
+    errors = io.StringIO()
+    response = client.get("/", errors_stream=errors)
+    assert response.status_code == 500
+    assert b"Internal Server Error" in response.data
+    assert "ValueError: the view broke" in errors.getvalue()
+    assert "RuntimeError: the handler broke too" in errors.getvalue()
+
+
+def test_a_view_handler_returning_none_gives_a_500(app, client):
+    app.errorhandler(404)(lambda error: None)
+    errors = io.StringIO()
+    response = client.get("/missing", errors_stream=errors)
+    assert response.status_code == 500
+    assert "for status 404 returned None" in errors.getvalue()
+
+
+def test_a_handler_returning_no_response_after_a_failed_hook_gives_a_plain_500(app, client):
+    @app.after_request
+    def broken(response):
+        raise ValueError("hook failed")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return {"not": "a response"}
+
+    @app.route("/")
+    def index():
+        return "x"
+
+    errors = io.StringIO()
+    response = client.get("/", errors_stream=errors)
+    assert response.status_code == 500
+    assert b"Internal Server Error" in response.data
+    assert "ValueError: hook failed" in errors.getvalue()
+    assert "TypeError" in errors.getvalue()
+
+
+def test_a_handler_returning_no_response_propagates_in_debug_mode(app, client):
+    app.debug = True
+    app.errorhandler(404)(lambda error: {"not": "a response"})
+    with pytest.raises(TypeError, match="returned dict"):
+        client.get("/missing")
+
+
+def test_a_bad_handler_result_after_a_hook_aborts_propagates_in_debug_mode(app, client):
+    app.debug = True
+
+    @app.after_request
+    def refuse(response):
+        flask.abort(403)
+
+    app.errorhandler(403)(lambda error: {"not": "a response"})
+    with pytest.raises(TypeError, match="returned dict"):
+        client.get("/missing")

@@ -7,7 +7,7 @@ import flask
 
 @pytest.fixture
 def app(app):
-    app.secret_key = "a test secret"
+    app.secret_key = "a test secret, long enough"
 
     @app.route("/flash/<message>")
     def add(message):

@@ -3,6 +3,8 @@ request bodies and a replaceable request class."""
 import io
 import json
 
+import pytest
+
 import flask
 
 
@@ -193,3 +195,24 @@ def test_invalid_host_header_is_400(app, client):
     # No URL can hold a host label over 63 characters.
     response = client.get("/", headers={"Host": "x" * 300})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000])
+def test_deeply_nested_json_is_a_400(app, client, body):
+    app.route("/json", methods=["POST"])(lambda: repr(flask.request.get_json()))
+    response = client.post("/json", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert b"Traceback" not in response.data
+
+
+def test_deeply_nested_json_is_none_when_silent(app, client):
+    app.route("/json", methods=["POST"])(lambda: repr(flask.request.get_json(silent=True)))
+    response = client.post("/json", data=b"[" * 100_000, content_type="application/json")
+    assert (response.status_code, response.data) == (200, b"None")
+
+
+def test_well_formed_nested_json_is_still_parsed(app, client):
+    app.route("/json", methods=["POST"])(lambda: repr(flask.request.get_json()))
+    body = b"[" * 100 + b"1" + b"]" * 100
+    response = client.post("/json", data=body, content_type="application/json")
+    assert (response.status_code, response.data) == (200, repr(json.loads(body)).encode())

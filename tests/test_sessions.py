@@ -2,16 +2,19 @@
 session changed."""
 import base64
 import datetime
+import hashlib
 import json
+import time
 
 import pytest
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 import flask
 
 
 @pytest.fixture
 def app(app):
-    app.secret_key = "a test secret"
+    app.secret_key = "a test secret, long enough"
 
     @app.route("/set/<key>/<value>")
     def set_value(key, value):
@@ -29,6 +32,29 @@ def app(app):
     return app
 
 
+def serializer(key, now=None):
+    """A serializer of session cookies as the documentation describes
+    them: tagged JSON, a timestamp and an HMAC-SHA256 signature, salted
+    ``flask.session``. ``now`` signs as if at that Unix time."""
+
+    class Signer(TimestampSigner):
+        def get_timestamp(self):
+            return int(now if now is not None else time.time())
+
+    return URLSafeTimedSerializer(
+        key, salt="flask.session", serializer=flask._SessionJSON(),
+        signer=Signer, signer_kwargs={"digest_method": hashlib.sha256},
+    )
+
+
+def sign(data, key, now=None):
+    return serializer(key, now).dumps(data)
+
+
+def unsign(cookie, key, max_age=None):
+    return serializer(key).loads(cookie, max_age=max_age)
+
+
 def session_cookie(client):
     cookie = client.get_cookie("session")
     return None if cookie is None else cookie.value
@@ -39,19 +65,40 @@ def test_session_value_survives_to_the_next_request(client):
     assert client.get("/get/user").data == b"ada"
 
 
+def decode_payload(cookie):
+    """The JSON text of a session cookie, as anyone holding it can read
+    it (an uncompressed one: payload, timestamp and signature)."""
+    payload = cookie.split(".")[0]
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+
+
 def test_session_cookie_payload_is_readable_json(client):
     client.get("/set/user/ada")
-    payload = session_cookie(client).split(".")[0]
+    assert json.loads(decode_payload(session_cookie(client))) == {"user": "ada"}
+
+
+def test_session_cookie_edited_by_the_client_is_rejected(client):
+    """The payload is readable, not writable: the same signature over an
+    edited payload gives an empty session."""
+    client.get("/set/user/ada")
+    payload, rest = session_cookie(client).split(".", 1)
     padded = payload + "=" * (-len(payload) % 4)
     assert json.loads(base64.urlsafe_b64decode(padded)) == {"user": "ada"}
+    edited = base64.urlsafe_b64encode(b'{"user":"root"}').rstrip(b"=").decode()
+    client.set_cookie("session", f"{edited}.{rest}")
+    assert client.get("/get/user").data == b"<missing>"
 
 
-def test_session_cookie_is_signed(client):
+def test_session_cookie_signed_with_another_key_is_rejected(app, client):
     client.get("/set/user/ada")
-    value = session_cookie(client)
-    assert "." in value
-    payload, signature = value.rsplit(".", 1)
-    assert len(signature) > 20
+    other = flask.Flask(__name__)
+    other.secret_key = "another secret"
+    other.route("/get/<key>")(app.view_functions["get_value"])
+    other_client = other.test_client()
+    other_client.set_cookie("session", session_cookie(client))
+    assert other_client.get("/get/user").data == b"<missing>"
+    # The same cookie is good for the key that signed it.
+    assert client.get("/get/user").data == b"ada"
 
 
 def test_session_without_cookie_is_new_and_unmodified(client):
@@ -140,26 +187,24 @@ def test_garbage_cookie_gives_a_new_empty_session(client):
 
 def test_cookie_signed_with_another_key_gives_a_new_empty_session(app, client):
     client.get("/set/user/ada")
-    app.secret_key = "another key"
+    app.secret_key = "another key, long enough"
     assert client.get("/get/user").data == b"<missing>"
 
 
 def test_signed_cookie_that_is_not_a_dict_gives_a_new_empty_session(app, client):
     client.get("/set/user/ada")
-    # Correctly signed by the same serializer, but holding a list.
-    serializer, _ = app._session_signing()
-    forged = serializer.dumps(["not", "a", "dict"])
-    client.set_cookie("session", forged)
+    # Correctly signed with the application's key, but holding a list.
+    client.set_cookie("session", sign(["not", "a", "dict"], app.secret_key))
     assert client.get("/state").data == b"new=True modified=False"
 
 
-def test_changing_the_secret_key_rebuilds_the_signer(app):
-    first = app._session_signing()
-    again = app._session_signing()
-    assert again[0] is first[0] and again[1] is first[1]
-    app.secret_key = "rotated"
-    assert app._session_signing()[1] is not first[1]
-    assert app._session_signing()[0] is not first[0]
+def test_changing_the_secret_key_signs_new_cookies_with_the_new_key(app, client):
+    client.get("/set/user/ada")
+    app.secret_key = "a rotated key, long enough"
+    client.get("/set/user/grace")
+    assert unsign(session_cookie(client), "a rotated key, long enough") == {"user": "grace"}
+    with pytest.raises(BadSignature):
+        unsign(session_cookie(client), "a test secret, long enough")
 
 
 def test_without_secret_key_reading_the_session_works(app, client):
@@ -305,3 +350,259 @@ def test_session_with_several_keys_round_trips(client):
     client.get("/set/theme/dark")
     assert client.get("/get/user").data == b"ada"
     assert client.get("/get/theme").data == b"dark"
+
+
+# -- lifetime, Secure, key rotation and weak keys ----------------------------
+
+DAY = 24 * 60 * 60
+
+
+def test_the_cookie_carries_a_signed_timestamp(client):
+    before = int(time.time())
+    client.get("/set/user/ada")
+    cookie = session_cookie(client)
+    signed_at = serializer("a test secret, long enough").loads(
+        cookie, return_timestamp=True
+    )[1].timestamp()
+    assert before <= signed_at <= time.time() + 1
+
+
+def test_a_cookie_older_than_the_session_lifetime_gives_an_empty_session(app, client):
+    forty_days_ago = time.time() - 40 * DAY
+    client.set_cookie("session", sign({"user": "ada"}, app.secret_key, now=forty_days_ago))
+    assert client.get("/get/user").data == b"<missing>"
+    assert client.get("/state").data == b"new=True modified=False"
+
+
+def test_a_cookie_within_the_session_lifetime_is_accepted(app, client):
+    thirty_days_ago = time.time() - 30 * DAY
+    client.set_cookie("session", sign({"user": "ada"}, app.secret_key, now=thirty_days_ago))
+    assert client.get("/get/user").data == b"ada"
+
+
+def test_the_session_lifetime_defaults_to_31_days(app):
+    assert flask.Flask.session_lifetime == datetime.timedelta(days=31)
+    assert app.session_lifetime == datetime.timedelta(days=31)
+
+
+def test_a_subclass_may_shorten_the_session_lifetime(tmp_path):
+    class ShortLived(flask.Flask):
+        secret_key = "a test secret, long enough"
+        session_lifetime = datetime.timedelta(hours=1)
+
+    app = ShortLived(__name__)
+    app.route("/get")(lambda: flask.session.get("user", "<missing>"))
+    client = app.test_client()
+    client.set_cookie("session", sign({"user": "ada"}, app.secret_key, now=time.time() - 7200))
+    assert client.get("/get").data == b"<missing>"
+    client.set_cookie("session", sign({"user": "ada"}, app.secret_key, now=time.time() - 60))
+    assert client.get("/get").data == b"ada"
+
+
+def test_the_session_cookie_still_ends_with_the_browser_session(client):
+    set_cookie = client.get("/set/user/ada").headers["Set-Cookie"]
+    assert "Expires" not in set_cookie
+    assert "Max-Age" not in set_cookie
+
+
+def test_the_session_cookie_is_not_secure_by_default(client):
+    assert "Secure" not in client.get("/set/user/ada").headers["Set-Cookie"]
+
+
+def test_session_cookie_secure_adds_the_secure_flag(app, client):
+    app.session_cookie_secure = True
+    set_cookie = client.get("/set/user/ada").headers["Set-Cookie"]
+    assert "; Secure" in set_cookie
+
+
+def test_session_cookie_secure_also_marks_the_deleting_cookie(app):
+    app.session_cookie_secure = True
+    app.route("/clear")(lambda: flask.session.clear() or "cleared")
+    client = app.test_client()
+    client.get("/set/user/ada")
+    set_cookie = client.get("/clear").headers["Set-Cookie"]
+    assert "Expires=Thu, 01 Jan 1970" in set_cookie
+    assert "; Secure" in set_cookie
+
+
+def test_secret_key_fallbacks_accept_cookies_signed_with_an_old_key(app, client):
+    client.get("/set/user/ada")
+    app.secret_key, app.secret_key_fallbacks = "the new key, long enough", [app.secret_key]
+    assert client.get("/get/user").data == b"ada"
+
+
+def test_new_cookies_are_signed_with_the_secret_key_not_a_fallback(app, client):
+    old_key = app.secret_key
+    client.get("/set/user/ada")
+    app.secret_key, app.secret_key_fallbacks = "the new key, long enough", [old_key]
+    client.get("/set/user/grace")
+    assert unsign(session_cookie(client), "the new key, long enough") == {"user": "grace"}
+    with pytest.raises(BadSignature):
+        unsign(session_cookie(client), old_key)
+
+
+def test_a_key_dropped_from_the_fallbacks_is_no_longer_accepted(app, client):
+    old_key = app.secret_key
+    client.get("/set/user/ada")
+    app.secret_key, app.secret_key_fallbacks = "the new key, long enough", [old_key]
+    app.secret_key_fallbacks = []
+    assert client.get("/get/user").data == b"<missing>"
+
+
+def test_secret_key_fallbacks_default_to_none(app):
+    assert list(flask.Flask.secret_key_fallbacks) == []
+
+
+@pytest.mark.parametrize("key", ["short", b"0123456789abcde", "development key", "the secret key"])
+def test_a_weak_secret_key_warns_when_a_session_is_signed(app, client, key):
+    app.secret_key = key
+    with pytest.warns(UserWarning, match="secret key that (is shorter than 16 bytes|is an example key)"):
+        client.get("/set/user/ada")
+
+
+def test_a_long_random_secret_key_does_not_warn(app, client, recwarn):
+    app.secret_key = "a8f2c1e0b9d7465f8a3c2e1d0f9b8a7c"
+    client.get("/set/user/ada")
+    assert [w for w in recwarn if issubclass(w.category, UserWarning)] == []
+
+
+def test_a_weak_secret_key_does_not_warn_in_debug_mode(app, client, recwarn):
+    app.secret_key, app.debug = "short", True
+    client.get("/set/user/ada")
+    assert [w for w in recwarn if issubclass(w.category, UserWarning)] == []
+
+
+def test_the_weak_key_warning_is_given_once_per_process(tmp_path):
+    """Run in a fresh interpreter with Python's default warning filters:
+    many signed sessions, one warning."""
+    import subprocess
+    import sys
+
+    script = (
+        "import flask\n"
+        "app = flask.Flask('weak')\n"
+        "app.secret_key = 'short'\n"
+        "app.route('/')(lambda: flask.session.update(n=1) or 'ok')\n"
+        "client = app.test_client()\n"
+        "for _ in range(5):\n"
+        "    client.get('/')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(flask_dir()), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("UserWarning") == 1
+
+
+def flask_dir():
+    from pathlib import Path
+
+    return Path(flask.__file__).parent
+
+
+def test_removing_the_secret_key_during_a_request_refuses_to_save(app):
+    @app.route("/drop-key")
+    def drop_key():
+        flask.session["user"] = "ada"
+        app.secret_key = None
+        return "changed"
+
+    with pytest.raises(RuntimeError, match="secret_key"):
+        with app.test_request_context("/drop-key"):
+            response = app.make_response(drop_key())
+            app.process_response(response)
+
+
+# -- what a session can store --------------------------------------------------
+
+ROUND_TRIPS = {
+    "int keys": {1: "one", 2: "two"},
+    "float keys": {1.5: "x"},
+    "bool keys": {True: "yes", False: "no"},
+    "None key": {None: "nothing"},
+    "tuple keys": {(1, "a"): "pair"},
+    "mixed keys": {"a": 1, 2: "b"},
+    "date": datetime.date(2010, 4, 16),
+    "time": datetime.time(12, 30, 5, 7),
+    "timedelta": datetime.timedelta(days=-2, seconds=5, microseconds=3),
+    "set": {1, 2, 3},
+    "frozenset": frozenset({"a", "b"}),
+    "Decimal": __import__("decimal").Decimal("3.14"),
+    "UUID": __import__("uuid").UUID("12345678-1234-5678-1234-567812345678"),
+    "datetime": datetime.datetime(2010, 4, 16, 9, 30),
+    "nested": [{1: {(2, 3): frozenset({datetime.date(2010, 1, 1)})}}],
+    "a dict that looks like a tag": {" t": [1, 2]},
+}
+
+
+@pytest.mark.parametrize("value", ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
+def test_a_value_of_a_pickling_era_type_comes_back_unchanged(app, value):
+    stored = []
+
+    @app.route("/store")
+    def store():
+        flask.session["value"] = value
+        return "stored"
+
+    @app.route("/load")
+    def load():
+        stored.append(flask.session["value"])
+        return "loaded"
+
+    client = app.test_client()
+    client.get("/store")
+    client.get("/load")
+    assert stored == [value]
+    assert type(stored[0]) is type(value)
+    if isinstance(value, dict):
+        assert [type(key) for key in stored[0]] == [type(key) for key in value]
+
+
+def test_the_cookie_stays_readable_json(client, app):
+    @app.route("/dates")
+    def dates():
+        flask.session["when"] = datetime.date(2010, 4, 16)
+        flask.session["ids"] = {1: "one"}
+        return "ok"
+
+    client.get("/dates")
+    data = json.loads(decode_payload(session_cookie(client)))
+    assert data == {"when": {" da": "2010-04-16"}, "ids": {" di": [[1, "one"]]}}
+
+
+class Widget:
+    pass
+
+
+def test_an_unsupported_value_is_a_type_error_naming_the_type_and_key(app):
+    @app.route("/store")
+    def store():
+        flask.session["cart"] = [Widget()]
+        return "stored"
+
+    with pytest.raises(TypeError, match=r"session\['cart'\]: a session cannot store Widget values"):
+        with app.test_request_context("/store"):
+            app.process_response(app.make_response(store()))
+
+
+def test_an_unsupported_dict_key_is_a_type_error_naming_the_type(app):
+    @app.route("/store")
+    def store():
+        flask.session["by_widget"] = {Widget(): 1}
+        return "stored"
+
+    with pytest.raises(TypeError, match="session\\['by_widget'\\]: a session cannot store dict keys of type Widget"):
+        with app.test_request_context("/store"):
+            app.process_response(app.make_response(store()))
+
+
+def test_an_unsupported_top_level_key_is_a_type_error(app):
+    @app.route("/store")
+    def store():
+        flask.session[Widget()] = 1
+        return "stored"
+
+    with pytest.raises(TypeError, match="dict keys of type Widget"):
+        with app.test_request_context("/store"):
+            app.process_response(app.make_response(store()))

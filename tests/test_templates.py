@@ -109,7 +109,7 @@ def test_template_sees_request(app, client):
 
 
 def test_template_sees_session(app, client):
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/page")
     def page():
@@ -137,7 +137,7 @@ def test_template_sees_url_for(app, client):
 
 
 def test_template_sees_get_flashed_messages(app, client):
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/page")
     def page():
@@ -161,7 +161,7 @@ def test_context_processors_are_in_template_context_processors(app):
         return {}
 
     assert app.context_processor(processor) is processor
-    assert app.template_context_processors == [processor]
+    assert app.template_context_processors[1:] == [processor]
 
 
 def test_explicit_arguments_win_over_context_processors(app):
@@ -188,7 +188,7 @@ def test_update_template_context_fills_a_dict_in_place(app):
         assert context["g"] is flask.g._get_current_object()
 
 
-def test_render_template_outside_a_request_raises(app):
+def test_render_template_outside_a_request_raises():
     with pytest.raises(RuntimeError, match="request context"):
         flask.render_template_string("x")
 
@@ -218,3 +218,21 @@ def test_app_run_as_a_script_finds_templates_beside_it(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Hello &lt;World&gt; from a script"
+
+
+def test_template_context_processors_start_with_the_default_processor(app):
+    assert len(app.template_context_processors) == 1
+    with app.test_request_context("/here"):
+        context = app.template_context_processors[0]()
+        assert context["request"].path == "/here"
+        assert set(context) == {"request", "session", "g"}
+
+
+def test_removing_the_default_processor_removes_request_from_templates(app, client):
+    app.template_context_processors.clear()
+
+    @app.route("/")
+    def index():
+        return flask.render_template_string("[{{ request }}]")
+
+    assert client.get("/").data == b"[]"

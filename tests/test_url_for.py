@@ -54,7 +54,7 @@ def test_url_for_prefixes_script_name(app):
         assert flask.url_for("profile", username="ada") == "/myapp/user/ada"
 
 
-def test_url_for_with_script_name_in_a_real_request(app, client):
+def test_url_for_with_script_name_in_a_real_request(client):
     response = client.get("/", base_url="http://localhost/mounted")
     assert response.data == b"/mounted/user/John%20Doe"
 

@@ -1,4 +1,4 @@
-"""MiniTwit: a small Twitter clone on Flask and SQLite.
+"""MiniTwit: a small Twitter clone on Flask and SQLite or PostgreSQL.
 
 People register, log in, post short messages and follow each other. The
 home page shows your own messages and those of the people you follow; the
@@ -6,34 +6,73 @@ public timeline shows everyone's.
 
 Run it from this folder with ``python minitwit.py``. The database is
 ``minitwit.db`` beside this file unless ``MINITWIT_DATABASE`` names another
-path; it is created on the first start.
+path; it is created on the first start. With ``DATABASE_URL`` set to a
+``postgresql://`` URL, MiniTwit uses that PostgreSQL database instead
+(``pip install "psycopg[binary]"``; create the tables once with
+``python -c "import minitwit; minitwit.init_db()"``).
 """
 import os
 import re
 import sqlite3
+import sys
 import time
 from contextlib import closing
 from datetime import datetime, timezone
 from hashlib import md5
+from urllib.parse import urlsplit
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from flask import Flask, request, session, g, redirect, url_for, \
     abort, render_template, flash
 
-# configuration
+try:
+    import psycopg  # needed only for PostgreSQL
+    from psycopg.rows import dict_row
+except ImportError:
+    psycopg = None
+
+
+def env_flag(name):
+    """Whether the environment variable ``name`` is switched on: "1",
+    "true" or "yes" (in any case). Unset or anything else is off."""
+    return os.environ.get(name, '').strip().lower() in ('1', 'true', 'yes')
+
+
+# configuration, from the environment so that nothing secret is in the code
+DEBUG = env_flag('DEBUG')
+SECRET_KEY = os.environ.get('SECRET_KEY')
+if not SECRET_KEY:
+    # Anyone who knows the key can sign a session cookie saying they are
+    # any user, so a real deployment must never run on a key from here.
+    if not DEBUG:
+        raise RuntimeError(
+            'MiniTwit needs a secret key to sign its session cookies: set'
+            ' the SECRET_KEY environment variable to a long random string,'
+            ' such as the output of'
+            ' python -c "import secrets; print(secrets.token_hex(32))"'
+            ' (or set DEBUG=1 to develop with a throwaway key).')
+    SECRET_KEY = 'minitwit development key, not for production'
+    print('MiniTwit: SECRET_KEY is not set; debug mode signs sessions with'
+          ' a development key.', file=sys.stderr)
 DATABASE = os.environ.get(
     'MINITWIT_DATABASE',
     os.path.join(os.path.dirname(os.path.abspath(__file__)), 'minitwit.db'))
+# postgresql://user:password@host:port/dbname to use PostgreSQL; unset (or
+# empty) for the SQLite file DATABASE.
+DATABASE_URL = os.environ.get('DATABASE_URL') or None
+if DATABASE_URL and not DATABASE_URL.startswith(('postgresql://',
+                                                 'postgres://')):
+    raise RuntimeError(f'DATABASE_URL must be a postgresql:// URL (or unset'
+                       f' for SQLite), not {DATABASE_URL.split(":")[0]}:...')
 PER_PAGE = 30
-DEBUG = True
-SECRET_KEY = 'development key'
+MAX_MESSAGE_LENGTH = 280
 
 # A username becomes a URL (/<username>), so it is limited to characters
-# that need no quoting, and may not be the name of another page.
-USERNAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,29}\Z')
-RESERVED_USERNAMES = {'public', 'login', 'logout', 'register',
-                      'add_message', 'static'}
+# that need no quoting, and may not be the name of another page (see
+# reserved_usernames). No dots: a name can never be a file that browsers
+# and robots ask for, such as favicon.ico or robots.txt.
+USERNAME_RE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,29}\Z')
 # Deliberately loose: something, an @, something, no spaces.
 EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+\Z')
 # Far beyond any real timeline, and small enough for SQLite's integers.
@@ -45,36 +84,71 @@ app.secret_key = SECRET_KEY
 app.debug = DEBUG
 
 
+# This is the one place where SQLite and PostgreSQL differ: how to
+# connect, the placeholder of query parameters and the schema's automatic
+# ids. Everything else is the same SQL on both.
+
 def connect_db():
-    """Open a connection to the configured database. Rows come back as
-    :class:`sqlite3.Row`, readable by column name."""
-    # DATABASE is looked up at call time, so that tests can point it at a
-    # temporary file after importing this module.
+    """Open a new connection to the configured database: PostgreSQL when
+    ``DATABASE_URL`` is set, the SQLite file ``DATABASE`` otherwise. Rows
+    come back readable by column name on both."""
+    # Both settings are looked up at call time, so that tests can point
+    # them at a temporary database after importing this module.
+    if DATABASE_URL:
+        if psycopg is None:
+            raise RuntimeError('DATABASE_URL names a PostgreSQL database:'
+                               ' pip install "psycopg[binary]"')
+        # A short timeout: a database that does not answer should give
+        # the visitor an error page, not hold a server worker for minutes.
+        return psycopg.connect(DATABASE_URL, row_factory=dict_row,
+                               connect_timeout=5)
     db = sqlite3.connect(DATABASE)
     db.row_factory = sqlite3.Row
     return db
 
 
 def init_db():
-    """Create the tables, dropping any that exist (their rows are lost)."""
+    """Create the tables, dropping any that exist (their rows are lost).
+    Call it once, by hand, before the first start: never at import, where
+    several server processes would race to empty the database."""
     with closing(connect_db()) as db:
-        with app.open_resource('schema.sql') as f:
-            db.cursor().executescript(f.read())
+        if DATABASE_URL:
+            with app.open_resource('schema_postgresql.sql') as f:
+                db.execute(f.read())
+        else:
+            with app.open_resource('schema.sql') as f:
+                db.executescript(f.read())
         db.commit()
 
 
+def execute_db(query, args=()):
+    """Run one SQL statement with bound parameters on the request's
+    connection and return its cursor. Statements are written with SQLite's
+    ``?`` placeholders; PostgreSQL's driver wants ``%s``."""
+    if DATABASE_URL:
+        query = query.replace('?', '%s')
+    return g.db.execute(query, args)
+
+
 def query_db(query, args=(), one=False):
-    """Run a query on the request's connection with bound parameters and
-    return the rows (or only the first one, or None, when ``one``)."""
-    rows = g.db.execute(query, args).fetchall()
+    """Run a query with bound parameters and return the rows (or only the
+    first one, or None, when ``one``)."""
+    rows = execute_db(query, args).fetchall()
     if one:
         return rows[0] if rows else None
     return rows
 
 
+# The database cannot be reached or used right now: a server restarting or
+# gone, a connection cut, a file that cannot be opened or stays locked.
+DATABASE_UNAVAILABLE = (sqlite3.OperationalError,) + (
+    (psycopg.OperationalError,) if psycopg else ())
+
+
 def get_user_id(username):
-    """Return the id of the user called ``username``, or None."""
-    row = query_db('select user_id from user where username = ?',
+    """Return the id of the user called ``username`` (in any case), or
+    None."""
+    row = query_db('select user_id from users where lower(username) = lower(?)',
                    [username], one=True)
     return row['user_id'] if row else None
 
@@ -98,21 +172,106 @@ app.jinja_env.filters['gravatar'] = gravatar_url
 
 
 @app.before_request
+def refuse_cross_site_posts():
+    """Refuse (403) a form posted from another site.
+
+    Without this, a page elsewhere could post a hidden form here: log a
+    visitor into the attacker's account (login CSRF), or post in their
+    name. Browsers say where a request comes from: ``Sec-Fetch-Site``
+    (every current browser) or at least ``Origin`` (older ones), and a
+    page cannot forge either. Checking them needs no state and no token
+    in every form, and it works before anyone has a session, which login
+    forms need. Clients that send neither (curl, scripts, the test
+    client) are no browser that another site could drive, and pass.
+    """
+    if request.method in ('GET', 'HEAD', 'OPTIONS'):
+        return
+    site = request.headers.get('Sec-Fetch-Site')
+    if site is not None:
+        # "none": the user's own action, such as reloading a posted page.
+        if site not in ('same-origin', 'none'):
+            abort(403)
+        return
+    origin = request.headers.get('Origin')
+    # Only the host (and port) is compared: behind a proxy that ends HTTPS
+    # the application sees http:// while the browser says https://.
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        abort(403)
+
+
+@app.before_request
 def before_request():
     """Open the request's database connection and load the logged-in user
     into ``g.user`` (None when nobody is logged in)."""
-    g.db = connect_db()
+    # A new connection for every request: a database that restarted is
+    # simply reconnected to by the next request, and several server
+    # processes on several machines can share one PostgreSQL.
     g.user = None
+    g.db = connect_db()
     if 'user_id' in session:
-        g.user = query_db('select * from user where user_id = ?',
+        g.user = query_db('select * from users where user_id = ?',
                           [session['user_id']], one=True)
 
 
 @app.after_request
 def after_request(response):
-    """Close the request's database connection."""
-    g.db.close()
+    """Close the request's database connection (there is none when
+    connecting failed)."""
+    db = getattr(g, 'db', None)
+    if db is not None:
+        db.close()
     return response
+
+
+def error_page(status, title, message, headers=None):
+    """A response with the error page, styled like every other page."""
+    return (render_template('error.html', title=title, message=message),
+            status, headers or {})
+
+
+@app.errorhandler(500)
+def internal_error(error):
+    """Any failure gives a page of ours without detail; the traceback goes
+    to the server's error log. When the database is unreachable (a server
+    restarting), say so with 503 so that the visitor tries again."""
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return error_page(503, 'Service unavailable',
+                          'The database is not available right now.'
+                          ' Please try again in a moment.',
+                          {'Retry-After': '5'})
+    return error_page(500, 'Internal server error',
+                      'Something went wrong on our side. Please try again.')
+
+
+@app.errorhandler(401)
+def unauthorized(error):
+    """A page of ours for actions that need a logged-in user."""
+    return error_page(401, 'Please log in',
+                      'You need to log in to do that.')
+
+
+@app.errorhandler(403)
+def forbidden(error):
+    """A page of ours for refused requests (forms from other sites)."""
+    return error_page(403, 'Forbidden',
+                      'This form was sent from another site and was'
+                      ' refused. Please use the form on this site.')
+
+
+@app.errorhandler(404)
+def not_found(error):
+    """A page of ours for unknown pages and users."""
+    return error_page(404, 'Page not found',
+                      'There is no such page or user here.')
+
+
+@app.errorhandler(405)
+def method_not_allowed(error):
+    """A page of ours for a GET of a form's address and the like."""
+    allowed = getattr(error, 'valid_methods', None)
+    return error_page(405, 'Method not allowed',
+                      'This page cannot be used that way.',
+                      {'Allow': ', '.join(allowed)} if allowed else None)
 
 
 def requested_page():
@@ -158,10 +317,10 @@ def timeline():
     if g.user is None:
         return redirect(url_for('public_timeline'))
     return render_timeline(
-        '''select message.*, user.* from message
-           join user on user.user_id = message.author_id
-           where user.user_id = ?
-              or user.user_id in (select whom_id from follower
+        '''select message.*, users.* from message
+           join users on users.user_id = message.author_id
+           where users.user_id = ?
+              or users.user_id in (select whom_id from follower
                                   where who_id = ?)''',
         [g.user['user_id'], g.user['user_id']],
         kind='home')
@@ -171,16 +330,17 @@ def timeline():
 def public_timeline():
     """Everyone's messages."""
     return render_timeline(
-        '''select message.*, user.* from message
-           join user on user.user_id = message.author_id''',
+        '''select message.*, users.* from message
+           join users on users.user_id = message.author_id''',
         [], kind='public')
 
 
 @app.route('/<username>')
 def user_timeline(username):
     """One user's messages, with a button to follow or unfollow them."""
-    profile_user = query_db('select * from user where username = ?',
-                            [username], one=True)
+    profile_user = query_db(
+        'select * from users where lower(username) = lower(?)',
+        [username], one=True)
     if profile_user is None:
         abort(404)
     followed = False
@@ -190,9 +350,9 @@ def user_timeline(username):
             [g.user['user_id'], profile_user['user_id']],
             one=True) is not None
     return render_timeline(
-        '''select message.*, user.* from message
-           join user on user.user_id = message.author_id
-           where user.user_id = ?''',
+        '''select message.*, users.* from message
+           join users on users.user_id = message.author_id
+           where users.user_id = ?''',
         [profile_user['user_id']],
         kind='user', profile_user=profile_user, followed=followed)
 
@@ -208,9 +368,9 @@ def follow_user(username):
     if whom_id == g.user['user_id']:
         flash('You cannot follow yourself')
     else:
-        # "or ignore": following twice keeps a single row.
-        g.db.execute('insert or ignore into follower (who_id, whom_id)'
-                     ' values (?, ?)', [g.user['user_id'], whom_id])
+        # Following twice keeps a single row.
+        execute_db('insert into follower (who_id, whom_id) values (?, ?)'
+                   ' on conflict do nothing', [g.user['user_id'], whom_id])
         g.db.commit()
         flash(f'You are now following {username}')
     return redirect(url_for('user_timeline', username=username))
@@ -224,8 +384,8 @@ def unfollow_user(username):
     whom_id = get_user_id(username)
     if whom_id is None:
         abort(404)
-    g.db.execute('delete from follower where who_id = ? and whom_id = ?',
-                 [g.user['user_id'], whom_id])
+    execute_db('delete from follower where who_id = ? and whom_id = ?',
+               [g.user['user_id'], whom_id])
     g.db.commit()
     flash(f'You are no longer following {username}')
     return redirect(url_for('user_timeline', username=username))
@@ -239,13 +399,21 @@ def add_message():
     text = request.form['text'].strip()
     if not text:
         flash('Your message was empty')
+    elif len(text) > MAX_MESSAGE_LENGTH:
+        # The form's maxlength is only a hint: anyone can post more.
+        flash(f'Your message is longer than {MAX_MESSAGE_LENGTH} characters'
+              ' and was not recorded')
     else:
-        g.db.execute('insert into message (author_id, text, pub_date)'
-                     ' values (?, ?, ?)',
-                     [g.user['user_id'], text, int(time.time())])
+        execute_db('insert into message (author_id, text, pub_date)'
+                   ' values (?, ?, ?)',
+                   [g.user['user_id'], text, int(time.time())])
         g.db.commit()
         flash('Your message was recorded')
     return redirect(url_for('timeline'))
+
+
+# Made once, with the same method as real ones, for logins of unknown users.
+DUMMY_PW_HASH = generate_password_hash('not anybody\'s password')
 
 
 @app.route('/login', methods=['GET', 'POST'])
@@ -255,13 +423,16 @@ def login():
         return redirect(url_for('timeline'))
     error = None
     if request.method == 'POST':
-        user = query_db('select * from user where username = ?',
-                        [request.form['username']], one=True)
-        if user is None:
-            error = 'Invalid username'
-        elif not check_password_hash(user['pw_hash'],
-                                     request.form['password']):
-            error = 'Invalid password'
+        user = query_db(
+            'select * from users where lower(username) = lower(?)',
+            [request.form['username']], one=True)
+        # An unknown user is checked against a dummy hash: the same
+        # message and the same slow check, so that neither the answer nor
+        # its time tells whether an account exists.
+        pw_hash = user['pw_hash'] if user is not None else DUMMY_PW_HASH
+        password_ok = check_password_hash(pw_hash, request.form['password'])
+        if user is None or not password_ok:
+            error = 'Invalid username or password'
         else:
             session['user_id'] = user['user_id']
             flash('You were logged in')
@@ -269,14 +440,29 @@ def login():
     return render_template('login.html', error=error)
 
 
+def reserved_usernames():
+    """The names a user may not take, in lower case: the first part of the
+    application's own URLs (public, login, register, static...), read from
+    its URL map so that a new page reserves its name by itself."""
+    names = set()
+    for rule in app.url_map.iter_rules():
+        first = rule.rule.lstrip('/').split('/')[0]
+        if first and '<' not in first:
+            names.add(first.lower())
+    if app.static_path:
+        names.add(app.static_path.strip('/').split('/')[0].lower())
+    return names
+
+
 def registration_error(form):
     """The first problem with a registration form, or None if it is valid."""
     username = form['username']
     if not username:
         return 'You have to enter a username'
-    if not USERNAME_RE.match(username) or username in RESERVED_USERNAMES:
+    if (not USERNAME_RE.match(username)
+            or username.lower() in reserved_usernames()):
         return ('You have to choose a username of up to 30 letters, digits,'
-                ' ".", "_" or "-" (not the name of a page)')
+                ' "_" or "-" (not the name of a page)')
     if not EMAIL_RE.match(form['email']):
         return 'You have to enter a valid email address'
     if not form['password']:
@@ -297,19 +483,28 @@ def register():
     if request.method == 'POST':
         error = registration_error(request.form)
         if error is None:
-            g.db.execute('insert into user (username, email, pw_hash)'
-                         ' values (?, ?, ?)',
-                         [request.form['username'], request.form['email'],
-                          generate_password_hash(request.form['password'])])
-            g.db.commit()
-            flash('You were successfully registered and can log in now')
-            return redirect(url_for('login'))
+            try:
+                execute_db('insert into users (username, email, pw_hash)'
+                           ' values (?, ?, ?)',
+                           [request.form['username'], request.form['email'],
+                            generate_password_hash(request.form['password'])])
+                g.db.commit()
+            # Someone took the name between the check above and now (two
+            # registrations at once): the schema's unique index refused
+            # the second. DB-API connections name their driver's errors.
+            except g.db.IntegrityError:
+                g.db.rollback()
+                error = 'The username is already taken'
+            else:
+                flash('You were successfully registered and can log in now')
+                return redirect(url_for('login'))
     return render_template('register.html', error=error)
 
 
-@app.route('/logout')
+@app.route('/logout', methods=['POST'])
 def logout():
-    """Log the user out."""
+    """Log the user out. A POST (the button in the navigation), so that a
+    link or an image on another site cannot log anyone out."""
     session.pop('user_id', None)
     flash('You were logged out')
     return redirect(url_for('public_timeline'))
@@ -318,8 +513,7 @@ def logout():
 if __name__ == '__main__':
     # A fresh checkout has no database yet: create it rather than fail
     # on the first request with "no such table".
-    if not os.path.exists(DATABASE):
+    if not DATABASE_URL and not os.path.exists(DATABASE):
         init_db()
         print(f'Created the database {DATABASE}')
-    print('MiniTwit: point your browser to http://127.0.0.1:5000/')
     app.run(host='127.0.0.1')

@@ -1,20 +1,41 @@
 """MiniTwit's test suite: registration, logging in and out, posting, and
 the timelines before and after following someone.
 
-Run it from this folder with ``python minitwit_tests.py``, or from the
-repository root with ``pytest examples/minitwit``. Every test gets its own
-temporary database, removed afterwards.
+Every test runs twice: on SQLite (``MiniTwitTestCase``) and on PostgreSQL
+(``PostgreSQLTestCase``). The PostgreSQL tests start a throwaway server of
+their own (``tests/pgserver.py`` of the repository) and are skipped, with
+the reason, when PostgreSQL is not installed.
+
+Run them from the repository root with
+``.venv/bin/python -m pytest examples/minitwit``. Every test gets its own
+empty database.
 """
 import os
-import sqlite3
+import subprocess
+import sys
 import tempfile
 import unittest
+from contextlib import closing
+from functools import partial
 from hashlib import md5
+from pathlib import Path
+from unittest import mock
 
-import minitwit
+import pytest
+from werkzeug.security import generate_password_hash
+
+# minitwit refuses to start without a secret key (unless in debug mode).
+os.environ.setdefault('SECRET_KEY', 'a secret key only for the tests')
+import minitwit  # noqa: E402
+
+# The throwaway PostgreSQL server is shared with the repository's other
+# tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tests'))
+import pgserver  # noqa: E402
 
 
 class MiniTwitTestCase(unittest.TestCase):
+    """The tests, on a temporary SQLite file."""
 
     def setUp(self):
         """Point minitwit at a fresh, empty database and open a client."""
@@ -23,6 +44,7 @@ class MiniTwitTestCase(unittest.TestCase):
         minitwit.DATABASE = self.db_path
         minitwit.init_db()
         self.app = minitwit.app.test_client()
+        self.use_fast_password_hashes()
 
     def tearDown(self):
         """Remove the temporary database and restore the configured path."""
@@ -30,7 +52,36 @@ class MiniTwitTestCase(unittest.TestCase):
         os.close(self.db_fd)
         os.unlink(self.db_path)
 
+    def break_database(self):
+        """Make the database unreachable, as a server that went away."""
+        minitwit.DATABASE = os.path.join(self.db_path, 'not', 'there.db')
+
+    def repair_database(self):
+        """Undo :meth:`break_database`."""
+        minitwit.DATABASE = self.db_path
+
     # helpers
+
+    def use_fast_password_hashes(self):
+        """Hash passwords with a fast method during the test. The default
+        is slow on purpose, against guessing, which makes every register
+        and login of the tests take a good part of a second."""
+        patcher = mock.patch.object(
+            minitwit, 'generate_password_hash',
+            partial(generate_password_hash, method='pbkdf2:sha256:1000'))
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def sql(self, query, args=()):
+        """Run one statement on the test's database, outside any request;
+        return its rows (an empty list for statements without any)."""
+        with closing(minitwit.connect_db()) as db:
+            if minitwit.DATABASE_URL:
+                query = query.replace('?', '%s')
+            cursor = db.execute(query, args)
+            rows = cursor.fetchall() if cursor.description else []
+            db.commit()
+            return rows
 
     def register(self, username, password, password2=None, email=None):
         """Post the registration form; by default the second password
@@ -57,7 +108,7 @@ class MiniTwitTestCase(unittest.TestCase):
         return self.login(username, password)
 
     def logout(self):
-        return self.app.get('/logout', follow_redirects=True)
+        return self.app.post('/logout', follow_redirects=True)
 
     def add_message(self, text):
         return self.app.post('/add_message', data={'text': text},
@@ -76,14 +127,31 @@ class MiniTwitTestCase(unittest.TestCase):
 
     def test_register_stores_a_password_hash(self):
         self.register('user1', 'secret-word')
-        with sqlite3.connect(self.db_path) as db:
-            (pw_hash,) = db.execute('select pw_hash from user').fetchone()
-        self.assertNotIn('secret-word', pw_hash)
+        [row] = self.sql('select pw_hash from users')
+        self.assertNotIn('secret-word', row['pw_hash'])
 
     def test_register_rejects_a_taken_username(self):
         self.register('user1', 'default')
         rv = self.register('user1', 'other')
         self.assertIn('The username is already taken', rv.text)
+
+    def test_register_rejects_a_taken_username_in_another_case(self):
+        self.register('alice', 'default')
+        rv = self.register('ALICE', 'other')
+        self.assertIn('The username is already taken', rv.text)
+
+    def test_simultaneous_registrations_of_one_name_give_an_error(self):
+        # The second of two registrations at once passes the check for a
+        # taken name before the first is stored; the database refuses it.
+        self.register('alice', 'default')
+        with mock.patch.object(minitwit, 'get_user_id', return_value=None):
+            rv = self.register('Alice', 'other')
+        self.assertEqual(rv.status_code, 200)
+        self.assertIn('The username is already taken', rv.text)
+        self.assertEqual(len(self.sql('select * from users')), 1)
+        # The request's connection is still usable afterwards.
+        self.assertIn('You were logged in',
+                      self.login('alice', 'default').text)
 
     def test_register_requires_a_username(self):
         rv = self.register('', 'default', email='x@example.com')
@@ -96,6 +164,18 @@ class MiniTwitTestCase(unittest.TestCase):
     def test_register_rejects_the_name_of_a_page(self):
         rv = self.register('public', 'default')
         self.assertIn('You have to choose a username', rv.text)
+
+    def test_register_rejects_the_names_of_pages_and_files(self):
+        for name in ('login', 'Logout', 'REGISTER', 'add_message', 'static',
+                     'favicon.ico', 'robots.txt'):
+            with self.subTest(name=name):
+                rv = self.register(name, 'default')
+                self.assertIn('You have to choose a username', rv.text)
+
+    def test_reserved_names_are_read_from_the_url_map(self):
+        self.assertLessEqual(
+            {'public', 'login', 'logout', 'register', 'add_message', 'static'},
+            minitwit.reserved_usernames())
 
     def test_register_requires_a_password(self):
         rv = self.register('meh', '')
@@ -126,19 +206,92 @@ class MiniTwitTestCase(unittest.TestCase):
 
     def test_login_rejects_an_unknown_username(self):
         rv = self.login('user2', 'wrongpassword')
-        self.assertIn('Invalid username', rv.text)
+        self.assertIn('Invalid username or password', rv.text)
 
     def test_login_rejects_a_wrong_password(self):
         self.register('user1', 'default')
         rv = self.login('user1', 'wrongpassword')
-        self.assertIn('Invalid password', rv.text)
+        self.assertIn('Invalid username or password', rv.text)
         self.assertNotIn('You were logged in', rv.text)
+
+    def test_login_of_unknown_user_checks_a_password_hash_too(self):
+        # Same answer, same work: the time of the answer does not tell
+        # whether the account exists.
+        self.register('user1', 'default')
+        answers = {}
+        for username in ('user1', 'nobody'):
+            with mock.patch.object(minitwit, 'check_password_hash',
+                                   wraps=minitwit.check_password_hash) as check:
+                answers[username] = self.login(username, 'wrongpassword').text
+            self.assertEqual(check.call_count, 1, username)
+        # The same page, but for the name typed, which the form keeps.
+        self.assertEqual(answers['user1'],
+                         answers['nobody'].replace('nobody', 'user1'))
+
+    def test_login_ignores_the_case_of_the_username(self):
+        self.register('Alice', 'default')
+        rv = self.login('aLICE', 'default')
+        self.assertIn('You were logged in', rv.text)
+        self.assertIn('log out [Alice]', rv.text)
 
     def test_logout(self):
         self.register_and_login('user1', 'default')
         rv = self.logout()
         self.assertIn('You were logged out', rv.text)
         self.assertNotIn('log out [user1]', rv.text)
+
+    def test_logout_is_a_form_in_the_navigation(self):
+        rv = self.register_and_login('user1', 'default')
+        self.assertIn('<form class=logout action="/logout" method=post>',
+                      rv.text)
+
+    def test_logout_by_get_is_refused(self):
+        # A link or an image on another site cannot log anyone out.
+        self.register_and_login('user1', 'default')
+        rv = self.app.get('/logout')
+        # /logout is then a user's page, and no user can take that name.
+        self.assertEqual(rv.status_code, 404)
+        self.assertIn('log out [user1]', self.page('/'))
+
+    def test_get_of_a_form_address_has_a_page_of_its_own(self):
+        self.register('foo', 'default')
+        rv = self.app.get('/foo/follow')
+        self.assertEqual(rv.status_code, 405)
+        self.assertEqual(rv.headers['Allow'], 'POST')
+        self.assertIn('<h1>MiniTwit</h1>', rv.text)
+
+    # forms posted from other sites
+
+    def test_cross_site_post_is_refused(self):
+        self.register('victim', 'default')
+        rv = self.app.post('/login', data={'username': 'victim',
+                                           'password': 'default'},
+                           headers={'Sec-Fetch-Site': 'cross-site'})
+        self.assertEqual(rv.status_code, 403)
+        self.assertIn('sent from another site', rv.text)
+        self.assertNotIn('log out [victim]', self.page('/'))
+
+    def test_post_from_another_origin_is_refused(self):
+        # Older browsers send Origin but not Sec-Fetch-Site.
+        self.register_and_login('foo', 'default')
+        rv = self.app.post('/add_message', data={'text': 'forged'},
+                           headers={'Origin': 'https://attacker.example'})
+        self.assertEqual(rv.status_code, 403)
+        self.assertNotIn('forged', self.page('/public'))
+
+    def test_post_from_this_site_is_accepted(self):
+        self.register_and_login('foo', 'default')
+        rv = self.app.post('/add_message', data={'text': 'genuine'},
+                           headers={'Sec-Fetch-Site': 'same-origin',
+                                    'Origin': 'http://localhost'})
+        self.assertEqual(rv.status_code, 302)
+        self.assertIn('genuine', self.page('/public'))
+
+    def test_post_with_this_origin_is_accepted(self):
+        self.register_and_login('foo', 'default')
+        rv = self.app.post('/add_message', data={'text': 'genuine'},
+                           headers={'Origin': 'http://localhost'})
+        self.assertEqual(rv.status_code, 302)
 
     # posting
 
@@ -153,6 +306,18 @@ class MiniTwitTestCase(unittest.TestCase):
         rv = self.add_message('<test message 2>')
         self.assertIn('&lt;test message 2&gt;', rv.text)
         self.assertNotIn('<test message 2>', rv.text)
+
+    def test_message_of_280_characters_is_recorded(self):
+        self.register_and_login('foo', 'default')
+        rv = self.add_message('x' * 280)
+        self.assertIn('Your message was recorded', rv.text)
+        self.assertIn('x' * 280, rv.text)
+
+    def test_message_longer_than_280_characters_is_refused(self):
+        self.register_and_login('foo', 'default')
+        rv = self.add_message('x' * 281)
+        self.assertIn('longer than 280 characters', rv.text)
+        self.assertEqual(self.sql('select * from message'), [])
 
     def test_empty_message_is_not_recorded(self):
         self.register_and_login('foo', 'default')
@@ -174,10 +339,9 @@ class MiniTwitTestCase(unittest.TestCase):
 
     def test_message_shows_its_date(self):
         self.register_and_login('foo', 'default')
-        with sqlite3.connect(self.db_path) as db:
-            # 2010-04-15 12:00 UTC, the month Flask 0.1 came out.
-            db.execute('insert into message (author_id, text, pub_date)'
-                       ' values (1, ?, ?)', ['dated', 1271332800])
+        # 2010-04-15 12:00 UTC, the month Flask 0.1 came out.
+        self.sql('insert into message (author_id, text, pub_date)'
+                 ' values (1, ?, ?)', ['dated', 1271332800])
         self.assertIn('2010-04-15 @ 12:00 UTC', self.page('/'))
 
     # timelines
@@ -268,6 +432,15 @@ class MiniTwitTestCase(unittest.TestCase):
     def test_unknown_user_timeline_is_not_found(self):
         self.assertEqual(self.app.get('/nobody').status_code, 404)
 
+    def test_not_found_page_looks_like_the_others(self):
+        rv = self.app.get('/nobody/nothing/here')
+        self.assertEqual(rv.status_code, 404)
+        self.assertIn('Page not found', rv.text)
+        self.assertIn('<h1>MiniTwit</h1>', rv.text)
+        self.assertIn('href="/static/style.css"', rv.text)
+        self.assertIn('<a href="/public">Back to the public timeline</a>',
+                      rv.text)
+
     def test_timeline_is_paged_at_30(self):
         self.register_and_login('foo', 'default')
         for number in range(31):
@@ -293,6 +466,117 @@ class MiniTwitTestCase(unittest.TestCase):
             with self.subTest(page=page):
                 rv = self.app.get('/public?page=' + page)
                 self.assertEqual(rv.status_code, 404)
+
+    # the database failing
+
+    def test_unreachable_database_gives_an_error_page_then_recovers(self):
+        self.register_and_login('foo', 'default')
+        self.add_message('before the failure')
+        saved_debug, minitwit.app.debug = minitwit.app.debug, False
+        try:
+            self.break_database()
+            rv = self.app.get('/public')
+        finally:
+            minitwit.app.debug = saved_debug
+            self.repair_database()
+        self.assertEqual(rv.status_code, 503)
+        self.assertIn('The database is not available right now', rv.text)
+        self.assertIn('href="/public"', rv.text)
+        self.assertNotIn('Traceback', rv.text)
+        # The next request connects afresh, with the session still valid.
+        rv = self.app.get('/')
+        self.assertEqual(rv.status_code, 200)
+        self.assertIn('before the failure', rv.text)
+
+
+class ConfigurationTestCase(unittest.TestCase):
+    """SECRET_KEY and DEBUG come from the environment."""
+
+    def import_minitwit(self, **environ):
+        """Import minitwit in a new Python with only ``environ`` set (and
+        PATH); return the finished process."""
+        environ = dict(environ, PATH=os.environ.get('PATH', ''))
+        return subprocess.run(
+            [sys.executable, '-c',
+             'import minitwit; print(minitwit.app.debug, minitwit.app.secret_key)'],
+            cwd=os.path.dirname(os.path.abspath(minitwit.__file__)),
+            env=environ, capture_output=True, text=True, timeout=60)
+
+    @pytest.mark.slow  # a new Python each
+    def test_missing_secret_key_refuses_to_start(self):
+        result = self.import_minitwit()
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn('set the SECRET_KEY environment variable', result.stderr)
+
+    @pytest.mark.slow  # a new Python each
+    def test_debug_is_off_by_default(self):
+        result = self.import_minitwit(SECRET_KEY='key')
+        self.assertEqual(result.stdout, 'False key\n', result.stderr)
+
+    @pytest.mark.slow  # a new Python each
+    def test_debug_without_secret_key_uses_a_development_key(self):
+        result = self.import_minitwit(DEBUG='1')
+        self.assertTrue(result.stdout.startswith('True '), result.stderr)
+        self.assertIn('SECRET_KEY is not set', result.stderr)
+
+    def test_debug_flag_values(self):
+        for value, expected in [('1', True), ('true', True), ('Yes', True),
+                                ('0', False), ('false', False), ('', False),
+                                ('on', False)]:
+            with self.subTest(value=value):
+                with mock.patch.dict(os.environ, {'DEBUG': value}):
+                    self.assertIs(minitwit.env_flag('DEBUG'), expected)
+
+    @pytest.mark.slow  # a new Python
+    def test_secret_key_comes_from_the_environment(self):
+        result = self.import_minitwit(SECRET_KEY='a key from the environment',
+                                      DEBUG='1')
+        self.assertEqual(result.stdout, 'True a key from the environment\n',
+                         result.stderr)
+        self.assertNotIn('SECRET_KEY is not set', result.stderr)
+
+
+@pytest.mark.slow
+class PostgreSQLTestCase(MiniTwitTestCase):
+    """The same tests on a throwaway PostgreSQL server (``DATABASE_URL``),
+    started once for the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        reason = pgserver.missing_reason()
+        if minitwit.psycopg is None:
+            reason = 'psycopg is not installed (pip install "psycopg[binary]")'
+        if reason is not None:
+            if os.environ.get('FLASK_TEST_REQUIRE_ALL') == '1':
+                raise AssertionError(
+                    f'required under FLASK_TEST_REQUIRE_ALL=1: {reason}')
+            raise unittest.SkipTest(reason)
+        cls.server = pgserver.PostgresServer('127.0.0.1').start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def setUp(self):
+        """Point minitwit at the server's database, emptied by init_db."""
+        self.saved_url = minitwit.DATABASE_URL
+        minitwit.DATABASE_URL = self.server.url
+        minitwit.init_db()
+        self.app = minitwit.app.test_client()
+        self.use_fast_password_hashes()
+
+    def tearDown(self):
+        minitwit.DATABASE_URL = self.saved_url
+        # Make sure no test leaves the server stopped for the next one.
+        self.server.start()
+
+    def break_database(self):
+        """Stop the server, as a database restarting or gone."""
+        self.server.stop()
+
+    def repair_database(self):
+        self.server.start()
+
 
 
 if __name__ == '__main__':

@@ -1,24 +1,31 @@
--- MiniTwit's tables. Running this script empties the database.
-drop table if exists user;
-create table user (
+-- MiniTwit's tables in SQLite. schema_postgresql.sql beside this file is
+-- the same for PostgreSQL: change both together.
+-- Running this script empties the database.
+drop table if exists message;
+drop table if exists follower;
+-- "users", not "user": user is a reserved word in PostgreSQL.
+drop table if exists users;
+
+create table users (
   user_id integer primary key autoincrement,
-  username text not null unique,
+  username text not null,
   email text not null,
   pw_hash text not null
 );
+-- Usernames are unique whatever their case: "Alice" cannot register once
+-- "alice" exists (they may contain ASCII letters only, which lower() folds).
+create unique index users_by_name on users (lower(username));
 
-drop table if exists follower;
 create table follower (
   -- who_id follows whom_id; a pair is stored once.
-  who_id integer not null references user (user_id),
-  whom_id integer not null references user (user_id),
+  who_id integer not null references users (user_id),
+  whom_id integer not null references users (user_id),
   primary key (who_id, whom_id)
 );
 
-drop table if exists message;
 create table message (
   message_id integer primary key autoincrement,
-  author_id integer not null references user (user_id),
+  author_id integer not null references users (user_id),
   text text not null,
   -- seconds since the epoch, UTC
   pub_date integer not null

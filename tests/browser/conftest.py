@@ -6,19 +6,16 @@ Each test keeps a screenshot of every step in
 ``tests/browser/artifacts/<test name>/`` (ignored by git), to look at when
 a test fails or to see what the pages look like.
 """
+import functools
 import importlib
+import importlib.util
 import os
 import shutil
 import threading
+import types
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 CHROMIUM = '/usr/bin/chromium'
@@ -48,6 +45,24 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@functools.cache
+def selenium():
+    """The parts of Selenium the tests use. Imported when a browser test
+    runs, not when the tests are collected: ``pytest -m "not slow"`` and a
+    checkout without Selenium installed must not need it."""
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return types.SimpleNamespace(
+        webdriver=webdriver, Service=Service, By=By, ec=expected_conditions,
+        WebDriverWait=WebDriverWait, WebDriverException=WebDriverException,
+    )
+
+
 class Browser:
     """A Chromium window on one served application, with the few actions
     the tests need. Every action waits (at most ``WAIT`` seconds) for its
@@ -66,17 +81,19 @@ class Browser:
     def find(self, css):
         """The first element matching the CSS selector ``css``, waiting
         for it to appear."""
-        return WebDriverWait(self.driver, WAIT).until(
-            ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+        se = selenium()
+        return se.WebDriverWait(self.driver, WAIT).until(
+            se.ec.presence_of_element_located((se.By.CSS_SELECTOR, css)))
 
     def find_all(self, css):
         """Every element matching ``css`` on the current page (no wait)."""
-        return self.driver.find_elements(By.CSS_SELECTOR, css)
+        return self.driver.find_elements(selenium().By.CSS_SELECTOR, css)
 
     def click_link(self, text):
         """Follow the link whose text is ``text`` and wait for the next page."""
-        link = WebDriverWait(self.driver, WAIT).until(
-            ec.element_to_be_clickable((By.LINK_TEXT, text)))
+        se = selenium()
+        link = se.WebDriverWait(self.driver, WAIT).until(
+            se.ec.element_to_be_clickable((se.By.LINK_TEXT, text)))
         self.mark_page()
         link.click()
         self.wait_for_next_page()
@@ -84,13 +101,14 @@ class Browser:
     def submit(self, form_css='form', **fields):
         """Fill the named fields of a form, submit it and wait for the
         next page."""
+        by = selenium().By
         form = self.find(form_css)
         for name, value in fields.items():
-            field = form.find_element(By.NAME, name)
+            field = form.find_element(by.NAME, name)
             field.clear()
             field.send_keys(value)
         self.mark_page()
-        form.find_element(By.CSS_SELECTOR, '[type=submit]').click()
+        form.find_element(by.CSS_SELECTOR, '[type=submit]').click()
         self.wait_for_next_page()
 
     def mark_page(self):
@@ -112,7 +130,8 @@ class Browser:
         page's window object only, and errors during the swap are retried
         until the wait ends.
         """
-        WebDriverWait(self.driver, WAIT, ignored_exceptions=(WebDriverException,)).until(
+        se = selenium()
+        se.WebDriverWait(self.driver, WAIT, ignored_exceptions=(se.WebDriverException,)).until(
             lambda driver: driver.execute_script(
                 'return !window.flaskTestOldPage'
                 " && document.readyState === 'complete';"))
@@ -141,16 +160,19 @@ def chromium(require, tmp_path):
             ' (apt-get install chromium)')
     require(os.path.exists(CHROMEDRIVER), f'{CHROMEDRIVER} is missing'
             ' (apt-get install chromium-driver)')
+    require(importlib.util.find_spec('selenium'), 'Selenium is not installed'
+            ' (pip install -r requirements-dev.txt)')
 
-    options = webdriver.ChromeOptions()
+    se = selenium()
+    options = se.webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     # A profile of its own, so that no state leaks between tests or from
     # a Chromium someone runs on this machine.
     options.add_argument(f'--user-data-dir={tmp_path / "profile"}')
-    service = Service(CHROMEDRIVER, log_output=str(tmp_path / 'chromedriver.log'))
-    driver = webdriver.Chrome(options=options, service=service)
+    service = se.Service(CHROMEDRIVER, log_output=str(tmp_path / 'chromedriver.log'))
+    driver = se.webdriver.Chrome(options=options, service=service)
     try:
         driver.set_page_load_timeout(WAIT)
         driver.set_script_timeout(WAIT)

@@ -5,6 +5,12 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(autouse=True)
+def secret_key(monkeypatch):
+    """minitwit refuses to start without SECRET_KEY (outside debug mode)."""
+    monkeypatch.setenv('SECRET_KEY', 'a secret key only for the browser tests')
+
+
 def register(page, username):
     """Register ``username`` through the form linked from the navigation."""
     page.click_link('register')
@@ -41,7 +47,7 @@ def test_minitwit_register_post_follow_unfollow(browser):
     page.submit('form.twitbox', text='Hello from alice')
     assert page.flashes() == ['Your message was recorded']
     page.screenshot('alice-posted')
-    page.click_link('log out [alice]')
+    page.submit('form.logout')
     assert page.flashes() == ['You were logged out']
 
     log_in(page, 'bob')
@@ -86,3 +92,13 @@ def test_minitwit_registration_error_is_shown(browser):
     assert page.find('#username').get_attribute('value') == 'carol'
     assert page.find('#password').get_attribute('value') == ''
     page.screenshot('passwords-mismatch')
+
+
+def test_minitwit_not_found_page_links_back(browser):
+    page = browser('minitwit')
+    page.open('/nobody')
+    assert page.text('h2') == 'Page not found'
+    assert page.text('h1') == 'MiniTwit'
+    page.screenshot('not-found')
+    page.click_link('Back to the public timeline')
+    assert page.text('h2') == 'Public timeline'

@@ -1,13 +1,18 @@
 """Fixtures that run yourapplication (``tests/deploy/yourapplication``) on
 real servers: each starts the server on 127.0.0.1 on a free port, waits
 (bounded) until it answers, and stops it by its PID when the tests that
-use it are done, whether they passed or not.
+use it are done, whether they passed or not (``tests/server_process.py``
+does the starting and stopping for every test that runs a server).
 
 The servers run from the files in ``tests/deploy/configs/``, which the
 documentation shows as they are. They are written with example values a
 reader can paste; here each is replaced by the test's own:
 
-``8000``                                   the TCP port on 127.0.0.1
+``8000``                                   the TCP port on 127.0.0.1: 0 (the
+                                           system picks one) where the server
+                                           accepts it, else a port the system
+                                           reported free (``server_process``
+                                           checks that the server got it)
 ``/srv/yourapplication``                   the folder holding the
                                            yourapplication package
 ``/var/www/yourapplication``               the folder holding the
@@ -32,17 +37,14 @@ import importlib.metadata
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from server_process import ServerProcess, start_server
 
 DEPLOY = Path(__file__).resolve().parent
 REPO = DEPLOY.parent.parent
@@ -53,11 +55,6 @@ CONFIGS = DEPLOY / "configs"
 PYTHON = sys.executable
 VENV_BIN = Path(sys.executable).parent
 
-#: How long a server may take to answer its first request.
-START_TIMEOUT = 30
-#: How long a server may take to stop before it is killed.
-STOP_TIMEOUT = 10
-
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 #: Debian's mod_wsgi embeds this Python, whatever python3 is first on PATH.
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -67,13 +64,6 @@ def find_program(name):
     """The path of a system program, also looking in the sbin folders that
     are not on every user's PATH (Debian puts apache2 and nginx there)."""
     return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
-
-
-def pick_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_dir(path):
@@ -132,84 +122,6 @@ def fill_config(name, dest, **values):
     return target
 
 
-class Server:
-    """A server process started by the tests.
-
-    ``url`` is where the application is mounted (no trailing slash),
-    ``pid`` the server's process id. The process runs in a session of its
-    own, so that its workers can be stopped with it.
-    """
-
-    def __init__(self, name, command, url, rundir, cwd=None, env=None):
-        self.name = name
-        self.url = url
-        self.rundir = Path(rundir)
-        self.log_path = self.rundir / f"{name}.log"
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [str(part) for part in command],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.pid = self.process.pid
-
-    def log(self):
-        """The server's console output, and the error logs it wrote to its
-        run folder, to explain a failure."""
-        parts = []
-        for path in sorted(self.rundir.glob("*.log")):
-            text = path.read_text(errors="replace")[-4000:]
-            parts.append(f"--- {path.name} ---\n{text}")
-        return "\n".join(parts)
-
-    def wait_ready(self, path="/", timeout=START_TIMEOUT):
-        """Wait until the server answers a GET of ``path`` with anything but
-        a server error (a 502 from a web server means the application
-        behind it is not up yet), or fail with its log after ``timeout``
-        seconds or as soon as it exits."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(
-                    f"{self.name} exited with status {self.process.returncode}"
-                    f" before serving:\n{self.log()}"
-                )
-            try:
-                with urllib.request.urlopen(self.url + path, timeout=5):
-                    return
-            except urllib.error.HTTPError as error:
-                error.close()
-                if error.code < 500:
-                    return
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"{self.name} did not answer within {timeout}s:\n{self.log()}")
-            time.sleep(0.1)
-
-    def stop(self):
-        """Stop the server by its PID: SIGTERM, then SIGKILL if it is still
-        running after STOP_TIMEOUT seconds; then kill whatever of its
-        process group (its own workers) outlived it."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT)
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._log.close()
-
-
 def python_env(appdir):
     """The environment of a Python server: yourapplication importable, and
     the test Python's scripts (gunicorn, waitress-serve) first on PATH."""
@@ -218,18 +130,6 @@ def python_env(appdir):
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def serve(name, command, rundir, prefix="", ready_path="/", cwd=None, env=None, port=None):
-    """Start a server, wait until it is ready, and return it."""
-    url = f"http://127.0.0.1:{port}{prefix}"
-    server = Server(name, command, url, rundir, cwd=cwd, env=env)
-    try:
-        server.wait_ready(ready_path)
-    except BaseException:
-        server.stop()
-        raise
-    return server
 
 
 def pytest_collection_modifyitems(items):
@@ -275,11 +175,10 @@ def run_dir(site_dir, request):
 
 
 def _python_server(name, script, run_dir, app_dir, extra_env=None, **values):
-    port = pick_port()
     conf = make_dir(run_dir / name)
-    path = fill_config(script, conf, port=port, **values)
+    path = fill_config(script, conf, port=0, **values)
     env = {**python_env(app_dir), **(extra_env or {})}
-    return serve(name, [PYTHON, path], conf, env=env, cwd=app_dir, port=port)
+    return start_server(name, [PYTHON, path], conf, env=env, cwd=app_dir)
 
 
 @pytest.fixture(scope="module")
@@ -309,11 +208,10 @@ def devserver_debug(run_dir, app_dir):
 @pytest.fixture(scope="module")
 def gunicorn(run_dir, app_dir):
     """yourapplication on gunicorn with two sync workers."""
-    port = pick_port()
     conf = make_dir(run_dir / "gunicorn")
-    path = fill_config("gunicorn.conf.py", conf, port=port, appdir=app_dir, rundir=conf)
+    path = fill_config("gunicorn.conf.py", conf, port=0, appdir=app_dir, rundir=conf)
     command = [VENV_BIN / "gunicorn", "--config", path, "yourapplication:app"]
-    server = serve("gunicorn", command, conf, env=python_env(app_dir), cwd=app_dir, port=port)
+    server = start_server("gunicorn", command, conf, env=python_env(app_dir), cwd=app_dir)
     yield server
     server.stop()
 
@@ -321,11 +219,10 @@ def gunicorn(run_dir, app_dir):
 @pytest.fixture(scope="module")
 def waitress(run_dir, app_dir):
     """yourapplication on waitress (waitress-serve)."""
-    port = pick_port()
     conf = make_dir(run_dir / "waitress")
-    path = fill_config("waitress-serve.sh", conf, port=port, appdir=app_dir)
+    path = fill_config("waitress-serve.sh", conf, port=0, appdir=app_dir)
     # The script ends in exec, so the shell's PID becomes waitress's.
-    server = serve("waitress", ["/bin/sh", path], conf, env=python_env(app_dir), port=port)
+    server = start_server("waitress", ["/bin/sh", path], conf, env=python_env(app_dir))
     yield server
     server.stop()
 
@@ -363,8 +260,8 @@ def _start_flup(conf, app_dir):
     # A socket file left by an earlier run would make flup fail to bind.
     socket_path.unlink(missing_ok=True)
     fcgi = fill_config("yourapplication.fcgi", conf, socket=socket_path)
-    flup = Server("flup", [PYTHON, fcgi], "", conf, cwd=app_dir, env=python_env(app_dir))
-    deadline = time.monotonic() + START_TIMEOUT
+    flup = ServerProcess("flup", [PYTHON, fcgi], conf, cwd=app_dir, env=python_env(app_dir))
+    deadline = time.monotonic() + 30
     while not socket_path.exists():
         if flup.process.poll() is not None or time.monotonic() > deadline:
             flup.stop()
@@ -387,16 +284,14 @@ def _fastcgi_nginx(run_dir, app_dir, fastcgi_mount):
     # flup must be listening before nginx passes it requests.
     flup, socket_path = _start_flup(conf, app_dir)
     try:
-        port = pick_port()
         config_name = "nginx-fastcgi.conf" if fastcgi_mount == "" else "nginx-fastcgi-prefix.conf"
-        nginx_conf = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
-        nginx = serve(
-            "nginx",
-            [find_program("nginx"), "-c", nginx_conf, "-e", "stderr"],
-            conf,
-            prefix=fastcgi_mount,
-            port=port,
-        )
+
+        # nginx refuses port 0: it is given one (start_server checks it got it).
+        def nginx_command(port):
+            config = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
+            return [find_program("nginx"), "-c", config, "-e", "stderr"]
+
+        nginx = start_server("nginx", nginx_command, conf, prefix=fastcgi_mount)
     except BaseException:
         _stop_flup(flup, socket_path)
         raise
@@ -413,17 +308,15 @@ def _fastcgi_lighttpd(run_dir, app_dir, fastcgi_mount):
     make_dir(conf / "htdocs")
     flup, socket_path = _start_flup(conf, app_dir)
     try:
-        port = pick_port()
         config_name = (
             "lighttpd-fastcgi.conf" if fastcgi_mount == "" else "lighttpd-fastcgi-prefix.conf"
         )
-        lighttpd_conf = fill_config(config_name, conf, port=port, rundir=conf, socket=socket_path)
-        lighttpd = serve(
+        lighttpd_conf = fill_config(config_name, conf, port=0, rundir=conf, socket=socket_path)
+        lighttpd = start_server(
             "lighttpd",
             [find_program("lighttpd"), "-D", "-f", lighttpd_conf],
             conf,
             prefix=fastcgi_mount,
-            port=port,
         )
     except BaseException:
         _stop_flup(flup, socket_path)
@@ -460,14 +353,12 @@ def _cgi_lighttpd(run_dir, app_dir):
     make_dir(conf / "htdocs")
     # lighttpd runs as the user who started it: the test Python will do.
     fill_config("yourapplication.cgi", conf, python=PYTHON, appdir=app_dir)
-    port = pick_port()
-    lighttpd_conf = fill_config("lighttpd-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
-    server = serve(
+    lighttpd_conf = fill_config("lighttpd-cgi.conf", conf, port=0, rundir=conf, confdir=conf)
+    server = start_server(
         "lighttpd",
         [find_program("lighttpd"), "-D", "-f", lighttpd_conf],
         conf,
         prefix="/yourapplication",
-        port=port,
     )
     yield server
     server.stop()
@@ -479,15 +370,13 @@ def _cgi_apache(run_dir, app_dir, www_venv):
     # Apache runs the script as www-data, who cannot use the test Python
     # (it may live in a private home folder): use the shared venv's.
     fill_config("yourapplication.cgi", conf, python=www_venv / "bin" / "python", appdir=app_dir)
-    port = pick_port()
-    apache_conf = fill_config("apache-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
-    server = serve(
-        "apache2",
-        [find_program("apache2"), "-f", apache_conf, "-DFOREGROUND"],
-        conf,
-        prefix="/yourapplication",
-        port=port,
-    )
+
+    # Apache refuses port 0: it is given one (start_server checks it got it).
+    def apache_command(port):
+        config = fill_config("apache-cgi.conf", conf, port=port, rundir=conf, confdir=conf)
+        return [find_program("apache2"), "-f", config, "-DFOREGROUND"]
+
+    server = start_server("apache2", apache_command, conf, prefix="/yourapplication")
     yield server
     server.stop()
 
@@ -556,19 +445,21 @@ def www_venv(site_dir):
 def _mod_wsgi_apache(run_dir, app_dir, www_venv):
     conf = make_dir(run_dir / "mod_wsgi")
     fill_config("yourapplication.wsgi", conf)
-    port = pick_port()
-    apache_conf = fill_config(
-        "apache-mod_wsgi.conf",
-        conf,
-        port=port,
-        rundir=conf,
-        confdir=conf,
-        appdir=app_dir,
-        venv=www_venv,
-    )
-    server = serve(
-        "apache2", [find_program("apache2"), "-f", apache_conf, "-DFOREGROUND"], conf, port=port
-    )
+
+    # Apache refuses port 0: it is given one (start_server checks it got it).
+    def apache_command(port):
+        config = fill_config(
+            "apache-mod_wsgi.conf",
+            conf,
+            port=port,
+            rundir=conf,
+            confdir=conf,
+            appdir=app_dir,
+            venv=www_venv,
+        )
+        return [find_program("apache2"), "-f", config, "-DFOREGROUND"]
+
+    server = start_server("apache2", apache_command, conf)
     yield server
     server.stop()
 

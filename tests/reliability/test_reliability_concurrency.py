@@ -87,27 +87,26 @@ def check_and_report(server, failures, requests, seconds, figure):
 
 
 def test_threaded_development_server_keeps_clients_apart(
-    server_process, python, free_port, figure
+    server_process, python, figure
 ):
     """``app.run(threaded=True)``, in a subprocess."""
-    server_process([python, "reliability_app.py", str(free_port)], free_port, cwd=HERE)
-    failures, requests, seconds = hammer(free_port)
+    server = server_process([python, "reliability_app.py", "0"], cwd=HERE)
+    failures, requests, seconds = hammer(server.port)
     check_and_report("app.run(threaded=True)", failures, requests, seconds, figure)
 
 
 def test_gunicorn_threads_keep_clients_apart(
-    server_process, python, free_port, figure, require
+    server_process, python, figure, require
 ):
     """gunicorn with one worker process of 8 threads (gthread)."""
     require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
-    server_process(
+    server = server_process(
         [
             python, "-m", "gunicorn", "--worker-class", "gthread", "--threads", "8",
-            "--workers", "1", "--bind", f"127.0.0.1:{free_port}", "--no-control-socket",
+            "--workers", "1", "--bind", "127.0.0.1:0", "--no-control-socket",
             "--log-level", "warning", "reliability_app:app",
         ],
-        free_port,
         cwd=HERE,
     )
-    failures, requests, seconds = hammer(free_port)
+    failures, requests, seconds = hammer(server.port)
     check_and_report("gunicorn gthread, 8 threads", failures, requests, seconds, figure)

@@ -113,31 +113,31 @@ def browse(visitor, others, stop_at):
         visitor.post(number)
         visitor.request("GET", "/" + others[number % len(others)])
         if number % 10 == 0:
-            visitor.request("GET", "/logout", expect=302)
+            visitor.request("POST", "/logout", {}, expect=302)
             visitor.log_in()
 
 
 def test_minitwit_under_load_on_gunicorn(
-    server_process, python, free_port, tmp_path, figure, require
+    server_process, python, tmp_path, figure, require
 ):
     require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
     database = tmp_path / "minitwit.db"
-    env = {"MINITWIT_DATABASE": str(database)}
+    env = {"MINITWIT_DATABASE": str(database), "SECRET_KEY": "load-test secret key"}
     subprocess.run(
         [python, "-c", "import minitwit; minitwit.init_db()"],
         cwd=MINITWIT, env=dict(os.environ, **env), check=True, timeout=60,
     )
-    server_process(
+    server = server_process(
         [
-            python, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{free_port}",
+            python, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0",
             "--no-control-socket", "--log-level", "warning", "minitwit:app",
         ],
-        free_port, cwd=MINITWIT, env=env,
+        cwd=MINITWIT, env=env,
     )
 
     tally = Tally()
     names = [f"user{number}" for number in range(USERS)]
-    visitors = [Visitor(free_port, name, tally) for name in names]
+    visitors = [Visitor(server.port, name, tally) for name in names]
     for visitor in visitors:
         assert visitor.register() == 302, f"could not register {visitor.name}"
         assert visitor.log_in() == 302, f"could not log {visitor.name} in"
@@ -160,8 +160,8 @@ def test_minitwit_under_load_on_gunicorn(
 
     with sqlite3.connect(database) as db:
         stored = dict(db.execute(
-            "select user.username, count(*) from message"
-            " join user on user.user_id = message.author_id group by user.username"
+            "select users.username, count(*) from message"
+            " join users on users.user_id = message.author_id group by users.username"
         ).fetchall())
     acknowledged = {visitor.name: visitor.posts for visitor in visitors if visitor.posts}
     counts = tally.counts

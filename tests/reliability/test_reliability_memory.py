@@ -45,7 +45,7 @@ def build_app(root):
     )
     app = flask.Flask(__name__)
     app.root_path = str(root)
-    app.secret_key = "memory test key"
+    app.secret_key = "the memory test key"
 
     @app.route("/post/<int:post_id>")
     def show_post(post_id):

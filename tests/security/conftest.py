@@ -96,6 +96,11 @@ def build_hostile_app(root, secret):
         sizes = {name: len(f.read()) for name, f in flask.request.files.items()}
         return flask.render_template_string("{{ sizes }}", sizes=sizes)
 
+    @app.route("/json", methods=["POST"])
+    def read_json():
+        data = flask.request.get_json()
+        return flask.render_template_string("{{ kind }}", kind=type(data).__name__)
+
     @app.route("/session")
     def set_session():
         for key, value in list(flask.request.args.items())[:5]:
@@ -121,7 +126,7 @@ def build_hostile_app(root, secret):
 #: The paths of the hostile application's routes, for building requests.
 ROUTE_PATHS = [
     "/", "/user/{}", "/post/{}", "/price/{}", "/files/{}", "/item/{}", "/form",
-    "/upload", "/session", "/flash", "/messages", "/static/{}", "/{}",
+    "/upload", "/json", "/session", "/flash", "/messages", "/static/{}", "/{}",
 ]
 
 

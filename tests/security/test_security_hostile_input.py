@@ -6,6 +6,7 @@ Every response must be well-formed HTTP with a status below 500, and must
 never show a traceback, the framework's source or the secret key. Each
 test reports how many requests it sent; together they send over 5,000.
 """
+import json
 import re
 import socket
 import threading
@@ -493,3 +494,34 @@ def test_an_invalid_host_header_gives_400(app, wsgi_environ, wsgi_call):
     status, _, body = wsgi_call(app, wsgi_environ("GET", "/", "", {"HTTP_HOST": "x" * 300}))
     assert status == 400
     assert b"Traceback" not in body
+
+
+@st.composite
+def json_bodies(draw):
+    """JSON bodies nested far deeper than any parser recurses (100,000
+    ``[`` or ``{"a":``), cut off or whole, and small broken ones."""
+    depth = draw(st.sampled_from([10, 1_000, 100_000]))
+    opener, closer = draw(st.sampled_from([(b"[", b"]"), (b'{"a":', b"}")]))
+    inner = draw(st.sampled_from([b"1", b"", b"null"]))
+    closed = draw(st.booleans())
+    body = opener * depth + inner + (closer * depth if closed else b"")
+    if draw(st.integers(0, 4)) == 0:
+        body = draw(st.binary(max_size=100))
+    return body
+
+
+def test_hostile_json_bodies_give_no_server_error(
+    hostile_app, wsgi_environ, wsgi_call, tally, figure
+):
+    """Deeply nested JSON is malformed JSON: 400, like any other, never a
+    RecursionError and a 500."""
+
+    @fuzz(60)
+    @given(body=json_bodies())
+    def send(body):
+        headers = {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body))}
+        status, _, response_body = wsgi_call(hostile_app, wsgi_environ("POST", "/json", "", headers, body))
+        tally.check(status, response_body, body)
+
+    send()
+    tally.report(figure, "hostile JSON bodies", 60)

@@ -8,7 +8,7 @@ import warnings
 from datetime import datetime
 
 import pytest
-from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.http import parse_cookie
 
 import flask
@@ -86,7 +86,7 @@ def test_a_truncated_cookie_gives_an_empty_session(session_app, figure):
 def test_a_cookie_signed_with_another_key_gives_an_empty_session(session_app):
     """The cookie is made exactly as the application makes it, with the
     same salt, digest and serialization, but signed with another key."""
-    forger = URLSafeSerializer(
+    forger = URLSafeTimedSerializer(
         "a key the attacker guessed", salt="flask.session",
         signer_kwargs={"digest_method": hashlib.sha256},
     )
@@ -129,7 +129,7 @@ def test_a_pickle_signed_with_the_right_key_runs_nothing(session_app, tmp_path):
     assert marker.exists()
     marker.unlink()
 
-    forger = URLSafeSerializer(
+    forger = URLSafeTimedSerializer(
         SECRET, salt="flask.session", serializer=pickle,
         signer_kwargs={"digest_method": hashlib.sha256},
     )
@@ -155,7 +155,7 @@ def test_a_signed_but_malformed_payload_gives_an_empty_session(session_app, payl
     """Text that the right key signed but that is not a session (a list,
     broken JSON, a broken tagged value) gives an empty session, not an
     error page."""
-    forger = URLSafeSerializer(
+    forger = URLSafeTimedSerializer(
         SECRET, salt="flask.session", serializer=_RawText(),
         signer_kwargs={"digest_method": hashlib.sha256},
     )

@@ -1,5 +1,6 @@
 """Every example of the API chapter of the Flask 0.1 documentation
-(/work/shared/flask-0.1-docs.txt, section 2.1), run against flask.py.
+("Flask Documentation, Release 0.1", section 2.1 "API"), run against
+flask.py.
 
 The examples are kept as the documentation prints them; each change (a
 Python 3 one, or a repair of an example that is wrong or was garbled in
@@ -234,7 +235,7 @@ def test_route_hello_world_example(run_example):
     assert app.test_client().get("/").data == b"Hello World"
 
 
-def test_trailing_slash_rules(run_example):
+def test_trailing_slash_rules():
     app = flask.Flask("docs_example")
     app.add_url_rule("/projects/", "projects")
     app.add_url_rule("/about", "about")
@@ -360,7 +361,7 @@ def test_response_attributes_and_set_cookie():
 
 def test_session_new_and_modified_attributes():
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
     with app.test_request_context():
         assert flask.session.new is True
         assert flask.session.modified is False
@@ -368,7 +369,7 @@ def test_session_new_and_modified_attributes():
 
 def test_session_mutable_value_example(run_example):
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/start")
     def start():
@@ -485,7 +486,7 @@ def test_markup_sessions():
 
 def test_flash_and_get_flashed_messages_same_list_within_a_request():
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
     client = app.test_client()
 
     @app.route("/flash")

@@ -1,5 +1,6 @@
 """Every example of the Quickstart chapter of the Flask 0.1 documentation
-(/work/shared/flask-0.1-docs.txt, section 1.3), run against flask.py.
+("Flask Documentation, Release 0.1", section 1.3 "Quickstart"), run
+against flask.py.
 
 The examples are kept as the documentation prints them. The only changes
 are Python 3 ones (print(), no u'' prefixes in reprs) and repairs of
@@ -75,7 +76,7 @@ def test_minimal_application_says_hello(run_example):
 
 def test_minimal_application_run_as_script_starts_the_server(run_example, run_calls):
     run_example(MINIMAL_APPLICATION, __name__="__main__")
-    assert run_calls == [("localhost", 5000, {"use_reloader": False, "use_debugger": False})]
+    assert run_calls == [("localhost", 5000, {"use_reloader": False, "use_debugger": False, "threaded": True})]
 
 
 def test_minimal_application_imported_does_not_start_the_server(run_example, run_calls):
@@ -101,7 +102,7 @@ def test_debug_mode_flag_and_run_argument_have_the_same_effect(run_example, run_
     second = run_example(MINIMAL_APPLICATION)["app"]
     run_example("app.run (debug=True)\n", app=second)
     assert run_calls[0] == run_calls[1]
-    assert run_calls[0][2] == {"use_reloader": True, "use_debugger": True}
+    assert run_calls[0][2] == {"use_reloader": True, "use_debugger": True, "threaded": True}
     assert first.debug is second.debug is True
 
 
@@ -268,14 +269,17 @@ def test_rendering_templates_hello(run_example, tmp_path):
     assert b"<h1>Hello &lt;b&gt;!</h1>" in client.get("/hello/<b>").data
 
 
-def test_templates_see_request_session_g_and_flashed_messages(run_example, tmp_path):
+def test_templates_see_request_session_g_and_flashed_messages(tmp_path, monkeypatch):
+    # An application whose module cannot be found has the working folder
+    # as its root path: the templates folder is looked up there.
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "all.html").write_text(
         "{{ request.path }} {{ session.get('x', 'none') }} {{ g.user }}"
         " {{ get_flashed_messages() | length }}"
     )
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/page")
     def page():
@@ -530,7 +534,9 @@ def test_sessions_login_and_logout(run_example):
     client = app.test_client()
     assert client.get("/").data == b"You are not logged in"
     assert b"<input type=text name=username>" in client.get("/login").data
-    response = client.post("/login", data={"username": "<ada>"}, follow_redirects=True)
+    # The documentation's key is public: signing with it warns.
+    with pytest.warns(UserWarning, match="example key from the documentation"):
+        response = client.post("/login", data={"username": "<ada>"}, follow_redirects=True)
     # escape() keeps the user name from becoming markup.
     assert response.data == b"Logged in as &lt;ada&gt;"
     assert client.get("/logout", follow_redirects=True).data == b"You are not logged in"
@@ -540,7 +546,8 @@ def test_sessions_cookie_is_signed_not_forgeable(run_example):
     app = flask.Flask("docs_example")
     run_example(SESSIONS_EXAMPLE, app=app)
     client = app.test_client()
-    client.post("/login", data={"username": "ada"})
+    with pytest.warns(UserWarning, match="example key from the documentation"):
+        client.post("/login", data={"username": "ada"})
     value = client.get_cookie("session").value
     payload, signature = value.rsplit(".", 1)
     client.set_cookie("session", payload + "." + signature[::-1])
@@ -549,7 +556,7 @@ def test_sessions_cookie_is_signed_not_forgeable(run_example):
 
 def test_message_flashing_functions():
     app = flask.Flask("docs_example")
-    app.secret_key = "key"
+    app.secret_key = "a key long enough for sessions"
 
     @app.route("/save")
     def save():

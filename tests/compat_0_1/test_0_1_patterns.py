@@ -1,5 +1,5 @@
 """Every example of the "Patterns for Flask" chapter of the Flask 0.1
-documentation (/work/shared/flask-0.1-docs.txt, section 1.6), run
+documentation ("Flask Documentation, Release 0.1", section 1.6), run
 against flask.py.
 
 The examples are kept as the documentation prints them; each change (a
@@ -118,7 +118,7 @@ def test_larger_application_package_runs_through_runserver(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
-    assert seen["calls"] == [["localhost", 5000, [["use_debugger", True], ["use_reloader", True]]]]
+    assert seen["calls"] == [["localhost", 5000, [["threaded", True], ["use_debugger", True], ["use_reloader", True]]]]
     assert seen["root_path"] == str(outer / "yourapplication")
     assert seen["index"] == "Hello World!"
     assert seen["static"] == "body { margin: 0 }\n"
