@@ -29,8 +29,12 @@ STOP_TIMEOUT = 10
 #: How many ports a server that needs an explicit one is offered.
 PORT_ATTEMPTS = 5
 
-_LOOPBACK_V4 = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
 _LISTEN = "0A"
+
+
+def _proc_address(host):
+    """An IPv4 address as /proc/net/tcp writes it (127.0.0.1 is 0100007F)."""
+    return socket.inet_aton(host)[::-1].hex().upper()
 
 
 def _session_pids(sid):
@@ -51,8 +55,8 @@ def _session_pids(sid):
     return pids
 
 
-def listening_ports(sid):
-    """The TCP ports on 127.0.0.1 that the processes of session ``sid``
+def listening_ports(sid, host="127.0.0.1"):
+    """The TCP ports on ``host`` that the processes of session ``sid``
     listen on, as the kernel reports them."""
     inodes = set()
     for pid in _session_pids(sid):
@@ -72,17 +76,17 @@ def listening_ports(sid):
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         address, port = fields[1].split(":")
-        if fields[3] == _LISTEN and address == _LOOPBACK_V4 and fields[9] in inodes:
+        if fields[3] == _LISTEN and address == _proc_address(host) and fields[9] in inodes:
             ports.add(int(port, 16))
     return ports
 
 
-def port_reported_free():
-    """A port of 127.0.0.1 that nothing listens on right now, for the
+def port_reported_free(host="127.0.0.1"):
+    """A port of ``host`` that nothing listens on right now, for the
     servers that cannot bind port 0. Whether the server got it is checked
     by :func:`start_server`."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
@@ -91,8 +95,9 @@ class ServerProcess:
     be stopped with it. ``port`` is the port it listens on, ``url`` where
     the application is mounted (no trailing slash)."""
 
-    def __init__(self, name, argv, rundir, prefix="", cwd=None, env=None):
+    def __init__(self, name, argv, rundir, prefix="", cwd=None, env=None, host="127.0.0.1"):
         self.name = name
+        self.host = host
         self.prefix = prefix
         self.rundir = Path(rundir)
         self.log_path = self.rundir / f"{name}.log"
@@ -126,14 +131,14 @@ class ServerProcess:
         with its log after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
-            ports = listening_ports(self.pid)
+            ports = listening_ports(self.pid, self.host)
             if port in ports or (port is None and ports):
                 # A server may open more than one port (a debugger, a
                 # control socket): it is told which one is the HTTP one.
                 assert port is not None or len(ports) == 1, (
                     f"{self.name} listens on several ports {sorted(ports)}")
                 self.port = port if port is not None else ports.pop()
-                self.url = f"http://127.0.0.1:{self.port}{self.prefix}"
+                self.url = f"http://{self.host}:{self.port}{self.prefix}"
                 return True
             if self.process.poll() is not None:
                 return False
@@ -186,8 +191,10 @@ class ServerProcess:
         self._log.close()
 
 
-def start_server(name, command, rundir, prefix="", ready_path="/", cwd=None, env=None):
-    """Start a server and return it once it answers HTTP on 127.0.0.1.
+def start_server(name, command, rundir, prefix="", ready_path="/", cwd=None, env=None,
+                 host="127.0.0.1", timeout=START_TIMEOUT):
+    """Start a server and return it once it answers HTTP on ``host`` (a
+    loopback address), within ``timeout`` seconds.
 
     ``command`` is the argv of a server that binds port 0, or a function
     that takes a port and returns the argv (after writing whatever config
@@ -197,13 +204,13 @@ def start_server(name, command, rundir, prefix="", ready_path="/", cwd=None, env
     """
     attempts = 1 if not callable(command) else PORT_ATTEMPTS
     for _ in range(attempts):
-        port = port_reported_free() if callable(command) else None
+        port = port_reported_free(host) if callable(command) else None
         argv = command(port) if callable(command) else command
-        server = ServerProcess(name, argv, rundir, prefix=prefix, cwd=cwd, env=env)
+        server = ServerProcess(name, argv, rundir, prefix=prefix, cwd=cwd, env=env, host=host)
         try:
-            if server.wait_listening(port):
+            if server.wait_listening(port, timeout):
                 if ready_path is not None:
-                    server.wait_ready(ready_path)
+                    server.wait_ready(ready_path, timeout)
                 return server
         except BaseException:
             server.stop()

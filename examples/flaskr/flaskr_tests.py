@@ -8,16 +8,17 @@ afterwards.
 import os
 import tempfile
 import unittest
+from unittest import mock
 
 # flaskr reads its settings from the environment when it is imported:
-# the tests bring their own, with debug mode off as in production.
+# the tests bring their own, with debug mode off as in production, and
+# leave the environment as it was for whatever runs next.
 USERNAME = 'admin'
 PASSWORD = 'a password for the tests'
-os.environ.update(SECRET_KEY='flaskr tests: a key used nowhere else',
-                  FLASKR_USERNAME=USERNAME, FLASKR_PASSWORD=PASSWORD,
-                  DEBUG='')
-
-import flaskr  # noqa: E402  (after the settings above)
+with mock.patch.dict(os.environ, SECRET_KEY='flaskr tests: a key used nowhere else',
+                     FLASKR_USERNAME=USERNAME, FLASKR_PASSWORD=PASSWORD,
+                     DEBUG=''):
+    import flaskr
 
 
 class FlaskrTestCase(unittest.TestCase):
