@@ -34,7 +34,7 @@ import warnings
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
 from urllib.parse import parse_qsl
 from uuid import UUID
 
@@ -137,6 +137,36 @@ class Request(_WerkzeugRequest):
         query = self.query_string.decode("utf-8", "werkzeug.url_quote")
         pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
         return self.parameter_storage_class(pairs)
+
+    # The streams _get_file_stream made for this request's uploads.
+    _upload_streams: list[IO[bytes]] | None = None
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        # Works around: Werkzeug 3's form parser does not close the files
+        # of a multipart body it stops parsing (too many parts, a body cut
+        # short), and they never reach ``files``, which close() closes.
+        # Each is remembered here, so that close() closes it all the same.
+        stream = super()._get_file_stream(
+            total_content_length, content_type, filename, content_length
+        )
+        if self._upload_streams is None:
+            self._upload_streams = []
+        self._upload_streams.append(stream)
+        return stream
+
+    def close(self) -> None:
+        """Close the request's uploaded files, also those of a multipart
+        body that failed to parse. The request context does it when the
+        request ends."""
+        super().close()
+        for stream in self._upload_streams or ():
+            stream.close()
 
     @_werkzeug_cached_property
     def cookies(self) -> Any:
