@@ -40,11 +40,17 @@ $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt $(CONSTRAINTS)
 # (Werkzeug, Jinja2, itsdangerous, MarkupSafe) in .venv, and flask.py on its
 # path through a .pth file, as an editable install does, without the
 # minute-long build of one. make test later adds the test and documentation
-# tools to .venv.
+# tools to .venv. Where the system Python has a pip that can install into
+# another environment (--python), the venv is made without a pip of its
+# own: copying one in takes longer than all the rest.
 $(VENV)/.runtime: pyproject.toml $(CONSTRAINTS)
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { \
+	  if $(PYTHON) -c 'import pip, sys; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (22, 3))' 2>/dev/null; \
+	  then $(PYTHON) -m venv --without-pip $(VENV); else $(PYTHON) -m venv $(VENV); fi; }
 	@test -f $(VENV)/.installed || { \
-	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(CONSTRAINTS) && \
+	  if [ -x $(BIN)/pip ]; then pip="$(BIN)/python -m pip"; \
+	  else pip="$(PYTHON) -m pip --python $(BIN)/python"; fi; \
+	  $$pip install --quiet --disable-pip-version-check -r $(CONSTRAINTS) && \
 	  $(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/flask-py.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)"; }
 	@touch $@
 

@@ -25,11 +25,12 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from server_process import PORT_ATTEMPTS, listening_ports, port_reported_free
 
 BINDIRS = sorted(glob.glob('/usr/lib/postgresql/*/bin'), reverse=True)
 # Every folder made here starts with this prefix, so that a later run can
@@ -64,13 +65,6 @@ def missing_reason() -> str | None:
         except KeyError:
             return 'running as root, and there is no postgres user to run the server as'
     return None
-
-
-def free_port(host: str) -> int:
-    """A TCP port that nothing listens on right now at ``host``."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 def _alive(pid: int) -> bool:
@@ -194,7 +188,10 @@ class PostgresServer:
     everything on exit.
 
     :param host: the loopback address to listen on (127.0.0.0/8 only).
-    :param port: the TCP port; a free one when None.
+    :param port: the TCP port. When None, PostgreSQL (which cannot be
+        given port 0) is started on a port the system just reported free,
+        and again on another one if it could not listen there; the port
+        it listens on is then kept across restarts.
     :param settings: extra ``postgres -c`` settings, such as
         ``{'max_connections': '200'}``.
     """
@@ -204,7 +201,7 @@ class PostgresServer:
         if not host.startswith('127.'):
             raise ValueError(f'{host}: test servers listen on loopback addresses only')
         self.host = host
-        self.port = port or free_port(host)
+        self.port = port
         self.settings = {
             # Test data need not survive a crash of the machine, only of
             # the server: every commit still reaches the operating system
@@ -244,19 +241,50 @@ class PostgresServer:
         if self.folder is None:
             self._make_cluster()
         command = [os.path.join(bindir(), 'postgres'), '-D', str(self.folder / 'data'),
-                   '-c', f'listen_addresses={self.host}', '-c', f'port={self.port}',
+                   '-c', f'listen_addresses={self.host}',
                    # TCP only: no socket file whose path the postgres user
                    # would have to reach.
                    '-c', 'unix_socket_directories=']
         for name, value in self.settings.items():
             command += ['-c', f'{name}={value}']
+        # A port another program took between the report and the start
+        # makes PostgreSQL exit: it is started again on another one. A
+        # port already given (or used before a restart) is the one its
+        # clients know, and gets one attempt.
+        attempts = PORT_ATTEMPTS if self.port is None else 1
+        port = self.port
+        for _ in range(attempts):
+            if self.port is None:
+                port = port_reported_free(self.host)
+            self._spawn(command + ['-c', f'port={port}'])
+            if self._wait_listening(port):
+                self.port = port
+                self._wait_until_ready()
+                return self
+        raise RuntimeError(f'PostgreSQL exited with {self.process.returncode}'
+                           f' before listening on {self.host}:{port}:\n{self.log}')
+
+    def _spawn(self, command: list[str]) -> None:
         with open(self.folder / 'postgres.log', 'ab') as log:
             self.process = subprocess.Popen(
                 command, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
                 **_run_as(self.folder))
-        self._wait_until_ready()
-        return self
+
+    def _wait_listening(self, port: int) -> bool:
+        """Wait until the postmaster itself listens on ``host``:``port``,
+        as the kernel reports it (not some other program that has the
+        port); False if it exited first."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if port in listening_ports(self.process.pid, self.host):
+                return True
+            if self.process.poll() is not None:
+                return False
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f'PostgreSQL did not listen on {self.host}:{port}'
+                           f' within {WAIT} s:\n{self.log}')
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + WAIT

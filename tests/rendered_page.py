@@ -6,14 +6,14 @@ step (tests/test_docs_tutorial.py, tests/test_docs_testing.py).
 import os
 import re
 import shlex
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from server_process import start_server
 
 
 @dataclass
@@ -191,30 +191,24 @@ def output_matches(shown, actual):
     return True
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class RunningServer:
-    """A command that serves HTTP, started as a reader starts it (with the
-    port chosen by the test through ``PORT``), in a session of its own so
-    that the reloader's child process stops with it."""
+    """A command that serves HTTP, started as a reader starts it, with
+    ``PORT=0``: the server binds a port the system picks, and the test
+    reads it back from /proc (see ``server_process``). It runs in a
+    session of its own, so that the reloader's child process stops with
+    it."""
 
     def __init__(self, argv, env, cwd, log_path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        self._log = open(log_path, "wb")
         # Unbuffered: a terminal shows each line as it is printed, a log
-        # file would only get it when the buffer fills.
-        self.process = subprocess.Popen(
-            argv, cwd=cwd,
-            env=dict(env, PORT=str(self.port), PYTHONUNBUFFERED="1"),
-            stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT, start_new_session=True)
+        # file would only get it when the buffer fills. Only waited for
+        # until it listens: a page that answers 500 is a promise of its own.
+        self.server = start_server(
+            log_path.stem, argv, log_path.parent, cwd=cwd,
+            env=dict(env, PORT="0", PYTHONUNBUFFERED="1"), ready_path=None)
+        self.process = self.server.process
+        self.port = self.server.port
+        self.url = self.server.url
 
     def output(self):
         """What the server printed so far."""
@@ -238,15 +232,4 @@ class RunningServer:
 
     def stop(self):
         """Stop the server and the processes it started."""
-        import signal
-
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-        self._log.close()
+        self.server.stop()

@@ -12,6 +12,7 @@ is the only way the tests stop one.
 """
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,6 +31,21 @@ STOP_TIMEOUT = 10
 PORT_ATTEMPTS = 5
 
 _LISTEN = "0A"
+
+
+def find_program(name):
+    """The path of a system program, also looking in the sbin folders that
+    are not on every user's PATH (Debian puts apache2 and nginx there)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+
+
+def make_dir(path):
+    """Create a folder that the web servers' users (www-data) can enter
+    and read."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o755)
+    return path
 
 
 def _proc_address(host):
@@ -192,7 +208,7 @@ class ServerProcess:
 
 
 def start_server(name, command, rundir, prefix="", ready_path="/", cwd=None, env=None,
-                 host="127.0.0.1", timeout=START_TIMEOUT):
+                 host="127.0.0.1", timeout=START_TIMEOUT, port=None):
     """Start a server and return it once it answers HTTP on ``host`` (a
     loopback address), within ``timeout`` seconds.
 
@@ -201,14 +217,23 @@ def start_server(name, command, rundir, prefix="", ready_path="/", cwd=None, env
     file needs that port) for a server that must be given one. With
     ``ready_path=None`` the server is only waited for until it listens
     (for servers that do not speak HTTP themselves).
+
+    ``port`` is for a server started again where its clients already know
+    it (a host of a cluster coming back): ``command`` is given that port,
+    once, and the start fails if the server cannot listen on it.
     """
-    attempts = 1 if not callable(command) else PORT_ATTEMPTS
+    if port is not None and not callable(command):
+        raise TypeError("a port is given to a command that takes one")
+    attempts = PORT_ATTEMPTS if callable(command) and port is None else 1
     for _ in range(attempts):
-        port = port_reported_free(host) if callable(command) else None
-        argv = command(port) if callable(command) else command
+        if callable(command):
+            wanted = port if port is not None else port_reported_free(host)
+            argv = command(wanted)
+        else:
+            wanted, argv = None, command
         server = ServerProcess(name, argv, rundir, prefix=prefix, cwd=cwd, env=env, host=host)
         try:
-            if server.wait_listening(port, timeout):
+            if server.wait_listening(wanted, timeout):
                 if ready_path is not None:
                     server.wait_ready(ready_path, timeout)
                 return server

@@ -4,6 +4,7 @@ for, and says once what it set up for the demo.
 """
 import os
 import shutil
+import sys
 import subprocess
 import time
 import urllib.request
@@ -90,8 +91,10 @@ def test_make_run_on_a_fresh_clone_installs_the_runtime_only_and_serves(
     found = subprocess.run([python, "-c", "import flask; print(flask.__file__)"],
                            cwd="/", capture_output=True, text=True, check=True).stdout
     assert Path(found.strip()) == fresh_clone / "flask.py"
+    # The venv may have no pip of its own (see the Makefile): ask the
+    # system's pip about it.
     listed = subprocess.run(
-        [python, "-m", "pip", "list",
+        [sys.executable, "-m", "pip", "--python", python, "list",
          "--format=freeze", "--disable-pip-version-check"],
         capture_output=True, text=True, check=True).stdout
     installed = {line.split("==")[0].lower() for line in listed.split()}

@@ -1,6 +1,7 @@
 """The throwaway PostgreSQL server of the tests (tests/pgserver.py): it
 starts, keeps committed data across a restart, and leaves nothing behind."""
 import os
+import socket
 import subprocess
 import sys
 
@@ -26,6 +27,23 @@ def test_server_keeps_committed_rows_across_a_restart(postgres_available):
         server.restart()
         with psycopg.connect(server.url) as db:
             assert db.execute('select x from t').fetchall() == [(42,)]
+
+
+def test_a_port_taken_before_the_start_is_traded_for_another(postgres_available, monkeypatch):
+    # Another program listens on the first port reported free, as when it
+    # takes the port between the report and the start.
+    with socket.socket() as taken:
+        taken.bind(('127.0.0.1', 0))
+        taken.listen()
+        taken_port = taken.getsockname()[1]
+        reports = iter([taken_port])
+        real_report = pgserver.port_reported_free
+        monkeypatch.setattr(pgserver, 'port_reported_free',
+                            lambda host: next(reports, None) or real_report(host))
+        with pgserver.PostgresServer('127.0.0.1') as server:
+            assert server.port != taken_port
+            with psycopg.connect(server.url) as db:
+                assert db.execute('select 1').fetchall() == [(1,)]
 
 
 def test_closed_server_leaves_no_folder_and_refuses_connections(postgres_available):

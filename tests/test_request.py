@@ -244,3 +244,30 @@ def test_a_cookie_header_with_bytes_that_are_not_utf8_is_not_a_server_error(app)
     environ["HTTP_COOKIE"] = "session=\x80; theme=dark"
     app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
     assert (status, b"".join(app_iter)) == ("200 OK", b"dark {}")
+
+
+def test_uploads_of_a_multipart_body_that_fails_to_parse_are_closed(app):
+    """Werkzeug gives up on a body of more than 1,000 parts with a 413,
+    after it has already spooled the first file: that file is closed too."""
+    streams = []
+
+    class Recording(flask.Request):
+        def _get_file_stream(self, *args, **kwargs):
+            streams.append(super()._get_file_stream(*args, **kwargs))
+            return streams[-1]
+
+    app.request_class = Recording
+    app.route("/form", methods=["POST"])(lambda: str(len(flask.request.form)))
+    body = (
+        b'--xyz\r\nContent-Disposition: form-data; name="up"; filename="a.txt"\r\n\r\n'
+        + b"A" * 10 + b"\r\n"
+        + b'--xyz\r\nContent-Disposition: form-data; name="m"\r\n\r\nv\r\n' * 1001
+        + b"--xyz--\r\n"
+    )
+    environ = create_environ("/form", method="POST", input_stream=io.BytesIO(body),
+                             content_type="multipart/form-data; boundary=xyz")
+    environ["CONTENT_LENGTH"] = str(len(body))
+    app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
+    assert status.startswith("413")
+    assert len(streams) == 1
+    assert streams[0].closed

@@ -82,6 +82,9 @@ MAX_PAGE = 1000000
 app = Flask(__name__)
 app.secret_key = SECRET_KEY
 app.debug = DEBUG
+# No form here needs more than a few kilobytes: a larger body is refused
+# with 413 before it is read, instead of being parsed into memory.
+app.max_content_length = 64 * 1024
 
 
 # This is the one place where SQLite and PostgreSQL differ: how to

@@ -319,6 +319,12 @@ class MiniTwitTestCase(unittest.TestCase):
         self.assertIn('longer than 280 characters', rv.text)
         self.assertEqual(self.sql('select * from message'), [])
 
+    def test_a_huge_request_body_is_refused_before_it_is_read(self):
+        self.register_and_login('foo', 'default')
+        rv = self.app.post('/add_message', data={'text': 'x' * 5_000_000})
+        self.assertEqual(rv.status_code, 413)
+        self.assertEqual(self.sql('select * from message'), [])
+
     def test_empty_message_is_not_recorded(self):
         self.register_and_login('foo', 'default')
         rv = self.add_message('   ')

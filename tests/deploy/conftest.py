@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 import pytest
-from server_process import ServerProcess, start_server
+from server_process import ServerProcess, find_program, make_dir, start_server
 
 DEPLOY = Path(__file__).resolve().parent
 REPO = DEPLOY.parent.parent
@@ -59,20 +59,6 @@ VENV_BIN = Path(sys.executable).parent
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 #: Debian's mod_wsgi embeds this Python, whatever python3 is first on PATH.
 SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-def find_program(name):
-    """The path of a system program, also looking in the sbin folders that
-    are not on every user's PATH (Debian puts apache2 and nginx there)."""
-    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
-
-
-def make_dir(path):
-    """Create a folder that the web servers' users can enter and read."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o755)
-    return path
 
 
 #: The example values the files in configs/ are written with, by the

@@ -11,7 +11,11 @@ The app hosts share nothing but the secret key and ``DATABASE_URL``. The
 hosts run from ``configs/nginx-cluster.conf`` and
 ``configs/gunicorn-cluster.conf.py``, which the documentation shows as
 they are: their example values (port 8000, ``/srv/minitwit``...) are
-rewritten here to free ports and folders of the run.
+rewritten here to ports and folders of the run. Each app host binds
+port 0 the first time and keeps the port it got, which is read back
+from /proc; nginx, which cannot bind port 0, is given a port the system
+just reported free, and another one if it could not listen there (see
+``tests/server_process.py``).
 
 Everything lives in one folder, ``/tmp/flaskpy-cluster-*``, which names
 the test process that owns it; a run whose test process died (killed,
@@ -23,14 +27,13 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from pgserver import PostgresServer
-from server_process import ServerProcess
+from server_process import find_program, make_dir, start_server
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -49,20 +52,6 @@ FAIL_TIMEOUT = 2
 PREFIX = "flaskpy-cluster-"
 
 
-def find_program(name):
-    """The path of a system program, also looking in the sbin folders that
-    are not on every user's PATH (Debian puts nginx there)."""
-    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
-
-
-def make_dir(path):
-    """Create a folder that nginx's workers (www-data) can enter and read."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o755)
-    return path
-
-
 def rewrite_config(name, dest, replacements):
     """Copy ``configs/<name>`` into the folder ``dest`` with each example
     value in it (a key of ``replacements``) replaced by the run's own, and
@@ -77,44 +66,6 @@ def rewrite_config(name, dest, replacements):
     target.write_text(text)
     target.chmod(0o644)
     return target
-
-
-class HostProcess(ServerProcess):
-    """A server of the cluster: a :class:`ServerProcess` (its own session,
-    stopped with its workers) listening at ``url``, on an address of its
-    own, that can also be killed outright."""
-
-    def __init__(self, name, argv, rundir, url, cwd=None, env=None):
-        super().__init__(name, argv, rundir, cwd=cwd, env=env)
-        self.url = url
-
-    def kill(self):
-        """SIGKILL to every process of the server's group at once, as when
-        the machine it runs on dies."""
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(30)
-        self._log.close()
-
-
-def free_port(*addresses):
-    """A TCP port that nothing listens on at any of ``addresses``: the
-    kernel picks a free one on the first, which is then checked on the
-    others. Runs going on side by side get different ports."""
-    for _ in range(100):
-        with socket.socket() as first:
-            first.bind((addresses[0], 0))
-            port = first.getsockname()[1]
-            try:
-                for address in addresses[1:]:
-                    with socket.socket() as other:
-                        other.bind((address, port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no port free on all of {addresses}")
 
 
 def _owner_alive(folder):
@@ -157,38 +108,46 @@ def remove_leftovers():
 
 class AppHost:
     """One application host: its own copy of minitwit in its own folder,
-    served by gunicorn (2 workers) on ``address``:``port``."""
+    served by gunicorn (2 workers) on ``address``:``port``. The port is
+    the one gunicorn got binding port 0 on the first start, and the one
+    it is given on every later start, where nginx expects the host."""
 
-    def __init__(self, name, address, port, folder, env):
+    def __init__(self, name, address, folder, env):
         self.name = name
         self.address = address
-        self.port = port
+        self.port = None
         self.folder = make_dir(folder)
         self.app_dir = self.folder / "minitwit"
         shutil.copytree(MINITWIT, self.app_dir, ignore=shutil.ignore_patterns(
             "__pycache__", "*.db", "*_tests.py"))
-        self.config = rewrite_config("gunicorn-cluster.conf.py", self.folder, {
-            "127.0.0.11:8000": f"{address}:{port}",
-            "/srv/minitwit": self.app_dir,
-            "/run/minitwit": self.folder,
-        })
         self.env = env
-        self.url = f"http://{address}:{port}"
+        self.url = None
         self.server = None
         self.lives = 0
 
+    def _command(self, port):
+        """gunicorn's argv, after writing its config for ``port``."""
+        config = rewrite_config("gunicorn-cluster.conf.py", self.folder, {
+            "127.0.0.11:8000": f"{self.address}:{port}",
+            "/srv/minitwit": self.app_dir,
+            "/run/minitwit": self.folder,
+        })
+        return [VENV_BIN / "gunicorn", "--config", config, "minitwit:app"]
+
     def start(self):
         """Start gunicorn and wait until it serves the public timeline."""
-        command = [VENV_BIN / "gunicorn", "--config", self.config, "minitwit:app"]
         self.lives += 1
         # A log of its own for each life: the first one's tells how it died.
-        self.server = HostProcess(f"{self.name}-{self.lives}", command, self.folder,
-                                  self.url, cwd=self.app_dir, env=self.env)
-        try:
-            self.server.wait_ready("/public")
-        except BaseException:
-            self.server.stop()
-            raise
+        name = f"{self.name}-{self.lives}"
+        if self.port is None:
+            self.server = start_server(name, self._command(0), self.folder, host=self.address,
+                                       ready_path="/public", cwd=self.app_dir, env=self.env)
+            self.port = self.server.port
+            self.url = self.server.url
+        else:
+            self.server = start_server(name, self._command, self.folder, host=self.address,
+                                       ready_path="/public", cwd=self.app_dir, env=self.env,
+                                       port=self.port)
         return self
 
     @property
@@ -202,7 +161,13 @@ class AppHost:
     def kill(self):
         """SIGKILL to the host's whole process group (gunicorn's master
         and workers at once), as if the machine had died."""
-        self.server.kill()
+        try:
+            os.killpg(self.server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.server.process.wait(30)
+        # Nothing is left to stop: this only closes its log.
+        self.server.stop()
 
     def stop(self):
         if self.server is not None:
@@ -241,13 +206,12 @@ class Cluster:
             PYTHONUNBUFFERED="1",
         )
         env.pop("DEBUG", None)
-        port = free_port(*APP_ADDRESSES.values())
         for name, address in APP_ADDRESSES.items():
-            self.apps[name] = AppHost(name, address, port, self.folder / name, env)
+            self.apps[name] = AppHost(name, address, self.folder / name, env)
         self._init_schema(env)
         for app in self.apps.values():
             app.start()
-        self._start_lb(port)
+        self._start_lb()
         return self
 
     def _create_database(self):
@@ -268,26 +232,24 @@ class Cluster:
             cwd=app.app_dir, env=env, check=True, timeout=60,
         )
 
-    def _start_lb(self, app_port):
+    def _start_lb(self):
         folder = make_dir(self.folder / "lb")
-        port = free_port(LB_ADDRESS)
-        config = rewrite_config("nginx-cluster.conf", folder, {
-            "127.0.0.11:8000": f"{APP_ADDRESSES['app1']}:{app_port}",
-            "127.0.0.12:8000": f"{APP_ADDRESSES['app2']}:{app_port}",
-            "listen 80;": f"listen {LB_ADDRESS}:{port};",
-            "/run/nginx.pid": folder / "nginx.pid",
-            "/var/log/nginx": folder,
-            "/var/lib/nginx": folder,
-        })
-        self.url = f"http://{LB_ADDRESS}:{port}"
-        # -e: nginx opens its default error log before reading the config.
-        command = [find_program("nginx"), "-c", config, "-e", folder / "nginx-start.log"]
-        self.lb = HostProcess("lb", command, folder, self.url)
-        try:
-            self.lb.wait_ready("/public")
-        except BaseException:
-            self.lb.stop()
-            raise
+        app1, app2 = self.apps["app1"], self.apps["app2"]
+
+        def command(port):
+            config = rewrite_config("nginx-cluster.conf", folder, {
+                "127.0.0.11:8000": f"{app1.address}:{app1.port}",
+                "127.0.0.12:8000": f"{app2.address}:{app2.port}",
+                "listen 80;": f"listen {LB_ADDRESS}:{port};",
+                "/run/nginx.pid": folder / "nginx.pid",
+                "/var/log/nginx": folder,
+                "/var/lib/nginx": folder,
+            })
+            # -e: nginx opens its default error log before reading the config.
+            return [find_program("nginx"), "-c", config, "-e", folder / "nginx-start.log"]
+
+        self.lb = start_server("lb", command, folder, host=LB_ADDRESS, ready_path="/public")
+        self.url = self.lb.url
 
     def stored_posts(self):
         """Every message in the database, as (username, text) pairs."""

@@ -7,7 +7,8 @@ import importlib.util
 import pytest
 
 import pgserver
-from cluster import Cluster, find_program
+from cluster import Cluster
+from server_process import find_program
 
 
 @pytest.fixture(scope="module")
