@@ -54,6 +54,7 @@ from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.security import safe_join
+from werkzeug.utils import cached_property as _werkzeug_cached_property
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -122,7 +123,9 @@ class Request(_WerkzeugRequest):
     # What get_json() parses with: see _JSON.
     json_module: Any = _JSON
 
-    @cached_property
+    # Werkzeug's cached_property, like the properties these replace:
+    # functools' takes a lock on the first use, which is every request.
+    @_werkzeug_cached_property
     def args(self) -> Any:
         """The parsed query string, as Werkzeug's ``args``, except that raw
         bytes which are not UTF-8 (a client may send them unencoded) stay
@@ -165,7 +168,7 @@ class Request(_WerkzeugRequest):
         for stream in self._upload_streams or ():
             stream.close()
 
-    @cached_property
+    @_werkzeug_cached_property
     def cookies(self) -> Any:
         """The cookies the client sent, parsed exactly as Werkzeug's
         ``cookies`` are, but read straight from the environ's
@@ -270,7 +273,7 @@ class _RequestContext:
         self._session: Session | None = None
         self._preserved = False
 
-    @cached_property
+    @_werkzeug_cached_property
     def url_adapter(self) -> MapAdapter:
         # Documented in docs/api.rst. Made on first use: most requests
         # never build a URL, and matching uses a shared adapter.
@@ -1172,6 +1175,9 @@ class _StaticFiles(SharedDataMiddleware):
         super().__init__(wsgi_app, {})
         self.exports.append((str(app.static_path), self._load))
         self.flask_app = app
+        # The prefix as it appears in a WSGI PATH_INFO (UTF-8 bytes as
+        # latin-1 text): only a path that starts with it can be a file.
+        self._raw_prefix = str(app.static_path).encode().decode("latin-1")
 
     def _load(self, filename: str | None) -> tuple[str | None, Any]:
         folder = os.path.join(self.flask_app.root_path, "static")
@@ -1184,7 +1190,9 @@ class _StaticFiles(SharedDataMiddleware):
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD"):
+        if method not in ("GET", "HEAD") or not environ.get("PATH_INFO", "").startswith(
+            self._raw_prefix
+        ):
             return self.app(environ, start_response)
         body = super().__call__(environ, start_response)
         if method == "HEAD":

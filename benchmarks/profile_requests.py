@@ -17,7 +17,8 @@ from worker import Worker
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", choices=[s.name for s in scenarios.SCENARIOS + scenarios.ROUTE_SCALING])
+    names = [s.name for s in scenarios.SCENARIOS + scenarios.EXTRAS + scenarios.ROUTE_SCALING]
+    parser.add_argument("scenario", choices=names)
     parser.add_argument("--module", default="project", help="the module of apps/ to profile")
     parser.add_argument("-n", type=int, default=20000, help="number of requests")
     parser.add_argument("--limit", type=int, default=30, help="rows to print")

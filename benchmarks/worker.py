@@ -37,7 +37,7 @@ class Worker:
 
     def setup(self):
         problems = {}
-        for scenario in scenarios.SCENARIOS + scenarios.ROUTE_SCALING:
+        for scenario in scenarios.SCENARIOS + scenarios.EXTRAS + scenarios.ROUTE_SCALING:
             app = getattr(self.module, scenario.builder)(*scenario.args)
             cookie = None
             if scenario.session:

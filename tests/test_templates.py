@@ -236,3 +236,23 @@ def test_removing_the_default_processor_removes_request_from_templates(app, clie
         return flask.render_template_string("[{{ request }}]")
 
     assert client.get("/").data == b"[]"
+
+
+def test_render_template_string_compiles_a_source_once(app, monkeypatch):
+    compiled = []
+    original = app.jinja_env.from_string
+    monkeypatch.setattr(app.jinja_env, "from_string", lambda source: compiled.append(source) or original(source))
+    with app.test_request_context():
+        first = flask.render_template_string("{{ n }} cached", n=1)
+        second = flask.render_template_string("{{ n }} cached", n=2)
+    assert (first, second) == ("1 cached", "2 cached")
+    assert compiled == ["{{ n }} cached"]
+
+
+def test_render_template_string_compiles_per_application(app):
+    other = flask.Flask(__name__)
+    other.jinja_env.globals["where"] = "other"
+    app.jinja_env.globals["where"] = "app"
+    for application, expected in ((app, "app"), (other, "other"), (app, "app")):
+        with application.test_request_context():
+            assert flask.render_template_string("{{ where }}") == expected

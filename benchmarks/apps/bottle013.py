@@ -7,7 +7,8 @@ import bottle
 from bottle import Bottle, request, response, template
 
 # Templates (SimpleTemplate files) live in views/ beside this module.
-bottle.TEMPLATE_PATH.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "views"))
+VIEWS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "views")
+bottle.TEMPLATE_PATH.insert(0, VIEWS)
 
 
 def hello_app():
@@ -59,6 +60,19 @@ def template_app(items):
     @app.route("/items")
     def show_items():
         return template("items", title="Items", items=items)
+
+    return app
+
+
+def template_string_app(items):
+    # template() takes a string with a newline in it as the source itself.
+    with open(os.path.join(VIEWS, "items.tpl")) as f:
+        source = f.read()
+    app = Bottle()
+
+    @app.route("/items")
+    def show_items():
+        return template(source, title="Items", items=items)
 
     return app
 

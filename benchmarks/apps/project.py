@@ -5,7 +5,11 @@ Importing this module imports the framework and nothing else, so that the
 start-up probe times exactly the framework's import plus
 :func:`hello_app`.
 """
-from flask import Flask, render_template, request, session
+import os
+
+from flask import Flask, render_template, render_template_string, request, session
+
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 
 def hello_app():
@@ -58,6 +62,18 @@ def template_app(items):
     @app.route("/items")
     def show_items():
         return render_template("items.html", title="Items", items=items)
+
+    return app
+
+
+def template_string_app(items):
+    with open(os.path.join(TEMPLATES, "items.html")) as f:
+        source = f.read()
+    app = Flask(__name__)
+
+    @app.route("/items")
+    def show_items():
+        return render_template_string(source, title="Items", items=items)
 
     return app
 

@@ -79,6 +79,20 @@ def template_app(items):
     return _application([Rule("/items", endpoint="items")], {"items": show_items})
 
 
+def template_string_app(items):
+    from jinja2 import Environment
+
+    env = Environment(autoescape=True)
+    with open(os.path.join(HERE, "templates", "items.html")) as f:
+        source = f.read()
+
+    def show_items(request):
+        page = env.from_string(source).render(title="Items", items=items)
+        return _text(page)
+
+    return _application([Rule("/items", endpoint="items")], {"items": show_items})
+
+
 def session_app(secret):
     key = secret.encode()
 
