@@ -271,3 +271,19 @@ def test_uploads_of_a_multipart_body_that_fails_to_parse_are_closed(app):
     assert status.startswith("413")
     assert len(streams) == 1
     assert streams[0].closed
+
+
+def test_every_upload_of_a_request_is_closed_when_it_ends(app, client):
+    streams = []
+
+    @app.route("/upload", methods=["POST"])
+    def upload():
+        streams.extend(f.stream for f in flask.request.files.values())
+        return ",".join(sorted(flask.request.files))
+
+    response = client.post("/upload", data={
+        "first": (io.BytesIO(b"one"), "one.txt"),
+        "second": (io.BytesIO(b"two"), "two.txt"),
+    })
+    assert response.data == b"first,second"
+    assert len(streams) == 2 and all(stream.closed for stream in streams)
