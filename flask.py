@@ -27,6 +27,7 @@ import base64
 import gc
 import hashlib
 import json
+import operator
 import os
 import sys
 import traceback
@@ -829,13 +830,13 @@ class Flask:
         # HTTP exception goes to the handler of its code (or is its own
         # page); anything else, including a handler that fails or returns
         # nothing, is a server error.
-        if isinstance(e, HTTPException) and e.code in self.error_handlers:
+        if isinstance(e, HTTPException):
+            if e.code not in self.error_handlers:
+                return e
             try:
                 return self._call_error_handler(e.code, e)
             except Exception as handler_error:
                 e = handler_error
-        elif isinstance(e, HTTPException):
-            return e
         if self.debug:
             raise e
         # Production: the traceback goes to the server's error log, never
@@ -1306,10 +1307,9 @@ class _DirectPlan:
         self.status = ""
         self.content_type: tuple[str, str] | None = None
         self.routing_errors: dict[tuple[Any, ...], tuple[str, list[tuple[str, str]], bytes]] = {}
-        overridden = [
-            name for name in _UNOBSERVED
-            if getattr(type(app), name) is not _UNOBSERVED[name] or name in app.__dict__
-        ]
+        overridden = _observers(type(app)) != _observers(Flask) or any(
+            name in app.__dict__ for name in _OBSERVERS
+        )
         if overridden or app.response_class is not Response:
             return
         # A str and a bytes body must both come out as the body with a
@@ -1326,13 +1326,10 @@ class _DirectPlan:
             self.status, self.content_type = status, headers[0]
 
 
-#: The methods that see the response object, as this module defines them.
-_UNOBSERVED = {
-    "make_response": Flask.make_response,
-    "process_response": Flask.process_response,
-    "save_session": Flask.save_session,
-    "_finish_request": Flask._finish_request,
-}
+#: The methods that see the response object: overriding any of them (on
+#: the class or the instance) turns the direct path off.
+_OBSERVERS = ("make_response", "process_response", "save_session", "_finish_request")
+_observers = operator.attrgetter(*_OBSERVERS)
 
 
 def _send_directly(
@@ -1346,10 +1343,7 @@ def _send_directly(
     cls = type(app)
     # Checked on every request, so that an override made at any time
     # counts: a new instance attribute changes the dict's length.
-    key = (
-        cls, app.response_class, len(app.__dict__), cls.make_response,
-        cls.process_response, cls.save_session, cls._finish_request,
-    )
+    key = (cls, app.response_class, len(app.__dict__), _observers(cls))
     plan = app._direct_plan
     if plan is None or plan.key != key:
         plan = app._direct_plan = _DirectPlan(app, key)
