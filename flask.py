@@ -165,7 +165,11 @@ class Request(_WerkzeugRequest):
         """Close the request's uploaded files, also those of a multipart
         body that failed to parse. The request context does it when the
         request ends."""
-        super().close()
+        # Werkzeug's close() only closes ``files``, a cached property: a
+        # request that never parsed a form has none, and most requests
+        # skip the call.
+        if "files" in self.__dict__:
+            super().close()
         for stream in self._upload_streams or ():
             stream.close()
 
@@ -254,11 +258,16 @@ class _RequestContext:
 
     def __init__(self, app: Flask, environ: dict[str, Any]):
         self.app = app
+        self.environ = environ
+        # What URL matching found (endpoint, view_args, routing_exception),
+        # for the request object whenever it is made.
+        self._routing: tuple[str | None, dict[str, Any] | None, HTTPException | None] = (
+            None, None, None
+        )
         if app.trusted_hosts is not None:
             # A 400 for a Host the application does not serve, before a
             # redirect or a URL is built from it.
             get_host(environ, app.trusted_hosts)
-        self.request = app.request_class(environ)
         if app.max_content_length is not None:
             # Werkzeug enforces the limit on whatever reads the body; a
             # body announced as too large is refused before anything does.
@@ -275,10 +284,27 @@ class _RequestContext:
         self._preserved = False
 
     @_werkzeug_cached_property
+    def request(self) -> Request:
+        # Documented in docs/api.rst. Made on first use: a view that never
+        # looks at the request does not pay for it.
+        request = self.app.request_class(self.environ)
+        request.endpoint, request.view_args, request.routing_exception = self._routing
+        return request
+
+    def _set_routing(
+        self, endpoint: str | None, view_args: dict[str, Any] | None,
+        exception: HTTPException | None,
+    ) -> None:
+        self._routing = (endpoint, view_args, exception)
+        if "request" in self.__dict__:
+            request = self.request
+            request.endpoint, request.view_args, request.routing_exception = self._routing
+
+    @_werkzeug_cached_property
     def url_adapter(self) -> MapAdapter:
         # Documented in docs/api.rst. Made on first use: most requests
         # never build a URL, and matching uses a shared adapter.
-        return self.app._bind_url_map(self.request.environ)
+        return self.app._bind_url_map(self.environ)
 
     @property
     def session(self) -> Session:
@@ -301,7 +327,8 @@ class _RequestContext:
         """Unbind this context again, and close the request's uploaded
         files (spooled to temporary files for large uploads)."""
         _request_ctx_stack.pop()
-        self.request.close()
+        if "request" in self.__dict__:
+            self.request.close()
 
     def __enter__(self) -> _RequestContext:
         self.push()
@@ -314,7 +341,7 @@ class _RequestContext:
         # and binds the context around each command it runs. Anywhere else
         # nobody could inspect it, and what it holds (a database connection
         # and its locks) is released at once.
-        preserve = self.request.environ.get("werkzeug.debug.preserve_context")
+        preserve = self.environ.get("werkzeug.debug.preserve_context")
         if exc_type is not None and self.app.debug and preserve is not None:
             self._preserved = True
             preserve(_PreservedContext(self))
@@ -632,10 +659,15 @@ class Flask:
         """The Jinja2 environment, made on first use (so that a subclass's
         :meth:`create_jinja_loader` and a changed :attr:`root_path` count)
         from :attr:`jinja_options`, with :func:`url_for` and
-        :func:`get_flashed_messages` as globals."""
+        :func:`get_flashed_messages` as globals. Templates changed on disk
+        are reloaded in debug mode only, unless :attr:`jinja_options` sets
+        ``auto_reload``."""
         from jinja2 import Environment
 
-        env = Environment(loader=self.create_jinja_loader(), **self.jinja_options)
+        # Outside debug mode a template is loaded once, not checked for
+        # changes (a stat() of its file) at every render.
+        options = {"auto_reload": self.debug, **self.jinja_options}
+        env = Environment(loader=self.create_jinja_loader(), **options)
         env.globals.update(url_for=url_for, get_flashed_messages=get_flashed_messages)
         return env
 
@@ -695,6 +727,9 @@ class Flask:
 
         if "debug" in options:
             self.debug = bool(options.pop("debug"))
+        if "jinja_env" in self.__dict__ and "auto_reload" not in self.jinja_options:
+            # A template rendered before run() made the environment.
+            self.jinja_env.auto_reload = self.debug
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         if options.get("processes", 1) == 1:
@@ -791,8 +826,7 @@ class Flask:
         and view arguments on the request and return them; on failure,
         store the exception on the request and raise it."""
         ctx = _current_context()
-        req = ctx.request
-        environ = req.environ
+        environ = ctx.environ
         try:
             # The request's own path, method and query string (for
             # redirects), with the adapter it shares with similar requests.
@@ -802,10 +836,11 @@ class Flask:
                 query_args=_wsgi_text(environ, "QUERY_STRING", ""),
             )
         except HTTPException as e:
-            req.routing_exception = e
+            ctx._set_routing(None, None, e)
             raise
-        req.endpoint, req.view_args = str(endpoint), dict(view_args)
-        return req.endpoint, req.view_args
+        endpoint, view_args = str(endpoint), dict(view_args)
+        ctx._set_routing(endpoint, view_args, None)
+        return endpoint, view_args
 
     def _bind_url_map(self, environ: dict[str, Any]) -> MapAdapter:
         # The one place that creates URL adapters: the request's own
@@ -861,7 +896,7 @@ class Flask:
         return rv
 
     def _log_exception(self, ctx: _RequestContext, e: BaseException) -> None:
-        errors = ctx.request.environ.get("wsgi.errors") or sys.stderr
+        errors = ctx.environ.get("wsgi.errors") or sys.stderr
         traceback.print_exception(type(e), e, e.__traceback__, file=errors)
 
     def _finish_request(self, ctx: _RequestContext, rv: Any) -> Response:
@@ -903,12 +938,12 @@ class Flask:
             return self.response_class(rv)
         if isinstance(rv, tuple):
             return self.response_class(*rv)
-        environ = _current_context().request.environ
+        environ = _current_context().environ
         if isinstance(rv, HTTPException):
             rv = rv.get_response(environ)
         if callable(rv):
             return cast(Response, self.response_class.force_type(rv, environ))
-        endpoint = _current_context().request.endpoint
+        endpoint = _current_context()._routing[0]
         raise TypeError(
             f"The view function {endpoint!r} returned {type(rv).__name__}"
             f" ({rv!r:.40}), which is not a response. Return a response"
@@ -1208,7 +1243,9 @@ def _default_template_ctx_processor() -> dict[str, Any]:
     """The first of :attr:`Flask.template_context_processors`: it makes
     ``request``, ``session`` and ``g`` template variables."""
     ctx = _current_context()
-    return {"request": ctx.request, "session": ctx.session, "g": ctx.g}
+    # The request and session proxies: a template that never uses them
+    # does not make the request object or open (verify) the cookie.
+    return {"request": request, "session": session, "g": ctx.g}
 
 
 def _root_path_of(import_name: str) -> str:
@@ -1283,6 +1320,8 @@ def _wsgi_text(environ: dict[str, Any], name: str, default: str) -> str:
     value: str | None = environ.get(name)
     if value is None:
         return default
+    if value.isascii():
+        return value
     return value.encode("latin-1").decode("utf-8", "replace")
 
 
@@ -1372,7 +1411,7 @@ def _send_directly(
             headers.append(("Set-Cookie", cookie))
         start_response(plan.status, headers)
         return _DirectBody() if environ["REQUEST_METHOD"] == "HEAD" else _DirectBody((data,))
-    if (type(rv) is NotFound or type(rv) is MethodNotAllowed) and rv is ctx.request.routing_exception:
+    if (type(rv) is NotFound or type(rv) is MethodNotAllowed) and rv is ctx._routing[2]:
         return _send_routing_error(app, plan, ctx, rv, environ, start_response)
     return None
 

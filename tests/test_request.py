@@ -287,3 +287,37 @@ def test_every_upload_of_a_request_is_closed_when_it_ends(app, client):
     })
     assert response.data == b"first,second"
     assert len(streams) == 2 and all(stream.closed for stream in streams)
+
+
+def test_a_view_that_never_looks_at_the_request_does_not_make_a_request_object(app, client):
+    made = []
+
+    class CountingRequest(flask.Request):
+        def __init__(self, environ, *args, **kwargs):
+            made.append(environ["PATH_INFO"])
+            super().__init__(environ, *args, **kwargs)
+
+    app.request_class = CountingRequest
+
+    @app.route("/quiet")
+    def quiet():
+        return "quiet"
+
+    @app.route("/curious/<int:n>")
+    def curious(n):
+        return f"{flask.request.endpoint} {flask.request.view_args} {flask.request.args['q']}"
+
+    assert client.get("/quiet").data == b"quiet"
+    assert made == []
+    assert client.get("/curious/3?q=x").data == b"curious {'n': 3} x"
+    assert made == ["/curious/3"]
+
+
+def test_a_request_made_after_a_failed_match_carries_the_routing_exception(app, client):
+    @app.errorhandler(404)
+    def not_found(error):
+        req = flask.request
+        return f"{req.endpoint} {req.routing_exception is error} {req.path}", 404
+
+    response = client.get("/nowhere")
+    assert (response.status_code, response.data) == (404, b"None True /nowhere")

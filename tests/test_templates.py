@@ -1,8 +1,10 @@
 """Templates: the Jinja2 environment, autoescaping, the template context
 and context processors."""
+import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import jinja2
 import pytest
@@ -183,9 +185,36 @@ def test_update_template_context_fills_a_dict_in_place(app):
         context = {"mine": 1}
         assert app.update_template_context(context) is None
         assert context["mine"] == 1
-        assert context["request"] is flask.request._get_current_object()
-        assert context["session"] is flask.session._get_current_object()
+        assert context["request"] is flask.request
+        assert context["session"] is flask.session
         assert context["g"] is flask.g._get_current_object()
+
+
+def test_a_template_that_never_uses_the_session_does_not_open_it():
+    opened = []
+
+    class CountingFlask(flask.Flask):
+        def open_session(self, request):
+            opened.append(request.path)
+            return super().open_session(request)
+
+    counting = CountingFlask(__name__)
+    counting.secret_key = "a test key that is long enough"
+
+    @counting.route("/plain")
+    def plain():
+        return flask.render_template_string("{{ request.path }}")
+
+    @counting.route("/uses")
+    def uses():
+        return flask.render_template_string("{{ session.get('n', 0) }}")
+
+    c = counting.test_client()
+    for path, body, seen in [("/plain", b"/plain", []), ("/uses", b"0", ["/uses"])]:
+        response = c.get(path)
+        assert response.data == body
+        response.close()
+        assert opened == seen
 
 
 def test_render_template_outside_a_request_raises():
@@ -256,3 +285,43 @@ def test_render_template_string_compiles_per_application(app):
     for application, expected in ((app, "app"), (other, "other"), (app, "app")):
         with application.test_request_context():
             assert flask.render_template_string("{{ where }}") == expected
+
+
+def _render_twice_with_a_change_between(app, client, templates):
+    templates("page.html", "first")
+
+    @app.route("/")
+    def page():
+        return flask.render_template("page.html")
+
+    before = client.get("/").data
+    # A new mtime for certain, whatever the file system's resolution.
+    templates("page.html", "second")
+    path = app.root_path + "/templates/page.html"
+    os.utime(path, (time.time() + 10, time.time() + 10))
+    return before, client.get("/").data
+
+
+def test_a_changed_template_is_not_reloaded_outside_debug_mode(app, client, templates):
+    assert _render_twice_with_a_change_between(app, client, templates) == (b"first", b"first")
+
+
+def test_a_changed_template_is_reloaded_in_debug_mode(app, client, templates):
+    app.debug = True
+    assert _render_twice_with_a_change_between(app, client, templates) == (b"first", b"second")
+
+
+def test_jinja_options_may_turn_template_reloading_on(app, client, templates):
+    app.jinja_options = dict(flask.Flask.jinja_options, auto_reload=True)
+    assert _render_twice_with_a_change_between(app, client, templates) == (b"first", b"second")
+
+
+def test_run_in_debug_mode_turns_reloading_on_for_an_environment_made_before(
+    app, monkeypatch, templates
+):
+    import werkzeug.serving
+
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *args, **kwargs: None)
+    assert app.jinja_env.auto_reload is False
+    app.run(debug=True)
+    assert app.jinja_env.auto_reload is True
