@@ -30,8 +30,10 @@ import json
 import operator
 import os
 import sys
+import time as _time
 import traceback
 import warnings
+import zlib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -65,7 +67,7 @@ from werkzeug.wsgi import ClosingIterator, get_host
 # first template, the first session cookie): a process that serves a
 # single request, as under CGI, only pays for what that request uses.
 if TYPE_CHECKING:
-    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+    from itsdangerous import Signer
     from jinja2 import Environment, FileSystemLoader, Template
 
 __version__ = "0.1.1"
@@ -979,16 +981,8 @@ class Flask:
             return _NullSession()
         cookie = request.cookies.get(self.session_cookie_name)
         if cookie:
-            from itsdangerous import BadData
-
-            serializer, signer = _session_signing(
-                self.secret_key, tuple(self.secret_key_fallbacks)
-            )
-            max_age = int(self.session_lifetime.total_seconds())
-            try:
-                data = serializer.load_payload(signer.unsign(cookie, max_age=max_age))
-            except BadData:
-                data = None
+            signer = _session_signer(self.secret_key, tuple(self.secret_key_fallbacks))
+            data = _load_session_cookie(signer, cookie, self.session_lifetime)
             if isinstance(data, dict):
                 return Session(data, new=False)
         return Session()
@@ -1026,8 +1020,8 @@ class Flask:
                 UserWarning,
                 stacklevel=3,
             )
-        serializer, signer = _session_signing(key, tuple(self.secret_key_fallbacks))
-        return signer.sign(serializer.dump_payload(dict(session))).decode("ascii")
+        signer = _session_signer(key, tuple(self.secret_key_fallbacks))
+        return _dump_session_cookie(signer, dict(session))
 
     def _session_cookie_options(self) -> dict[str, Any]:
         # The session cookie's attributes, for save_session and the direct
@@ -1151,27 +1145,84 @@ class _SessionJSON:
         return _session_decoder.decode(data)
 
 
+_session_json = _SessionJSON()
+
+
+# The cookie has the format of itsdangerous's URLSafeTimedSerializer:
+# ``payload.timestamp.signature``, each part base64url without padding. The
+# payload is the JSON, or the JSON zlib-compressed and marked with a
+# leading dot when that is shorter; the timestamp is the signing time in
+# seconds, as big-endian bytes; the signature is itsdangerous's HMAC-SHA256
+# of ``payload.timestamp``, with a key derived from the secret key and the
+# salt ``flask.session``. The framing is done here in a few calls rather
+# than through the serializer's layers of wrappers, which cost more than
+# the signature itself. tests/test_sessions.py checks that each reads the
+# other's cookies and refuses the same changed ones, and that a cookie
+# that is not compressed is byte for byte the serializer's.
+
+
 @lru_cache(maxsize=16)
-def _session_signing(
-    secret_key: str | bytes, fallbacks: tuple[str | bytes, ...]
-) -> tuple[URLSafeTimedSerializer, TimestampSigner]:
-    """The serializer and the signer of session cookies for a secret key
-    and its fallbacks: the serializer turns a session into JSON, base64
-    (compressed when that is shorter) and back; the signer adds a
-    timestamp and an HMAC-SHA256 signature with ``secret_key`` and accepts
-    one made with any of the keys. Made once per set of keys rather than
-    for each cookie, as the serializer's own ``dumps``/``loads`` would."""
-    from itsdangerous import URLSafeTimedSerializer
+def _session_signer(secret_key: str | bytes, fallbacks: tuple[str | bytes, ...]) -> Signer:
+    """The itsdangerous signer of session cookies for a secret key and its
+    fallbacks: it signs with ``secret_key`` and accepts a signature made
+    with any of the keys. Made once per set of keys, with each signing key
+    derived once."""
+    from itsdangerous import Signer
 
     keys: Any = [*fallbacks, secret_key]  # itsdangerous signs with the last
-    serializer = URLSafeTimedSerializer(
-        keys,
-        salt="flask.session",
-        serializer=_SessionJSON(),
-        signer_kwargs={"digest_method": hashlib.sha256},
-    )
-    signer = cast("TimestampSigner", serializer.make_signer())
-    return serializer, _derive_keys_once(signer)
+    return _derive_keys_once(Signer(keys, salt="flask.session", digest_method=hashlib.sha256))
+
+
+def _b64encode(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _b64decode(data: bytes) -> bytes:
+    return base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
+
+
+def _compress(data: bytes) -> bytes:
+    # A 4 KiB window (no cookie is longer) and little memory: zlib's
+    # defaults allocate about 256 KiB for each call, which costs more than
+    # the rest of a request whenever the allocator has given that memory
+    # back to the system in between.
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 12, 1)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _dump_session_cookie(signer: Signer, session: dict[str, Any]) -> str:
+    """The signed cookie value that holds ``session``, signed now."""
+    data = _session_json.dumps(session).encode()
+    payload = _b64encode(data)
+    if len(data) >= 64:  # a shorter payload cannot shrink by much
+        compressed = _compress(data)
+        if len(compressed) < len(data) - 1:
+            payload = b"." + _b64encode(compressed)
+    now = int(_time.time())
+    value = payload + b"." + _b64encode(now.to_bytes((now.bit_length() + 7) // 8, "big"))
+    return (value + b"." + signer.get_signature(value)).decode("ascii")
+
+
+def _load_session_cookie(signer: Signer, cookie: str, lifetime: timedelta) -> Any:
+    """The data of a signed cookie value, or ``None`` if its signature is
+    wrong, it is older than ``lifetime`` (or from the future), or it
+    holds no session."""
+    value, _, signature = cookie.encode("utf-8", "replace").rpartition(b".")
+    if not signer.verify_signature(value, signature):
+        return None
+    payload, _, timestamp = value.rpartition(b".")
+    try:
+        age = int(_time.time()) - int.from_bytes(_b64decode(timestamp), "big")
+        if not 0 <= age <= lifetime.total_seconds():
+            return None
+        if payload.startswith(b"."):
+            return _session_json.loads(zlib.decompress(_b64decode(payload[1:])).decode())
+        return _session_json.loads(_b64decode(payload).decode())
+    except Exception:
+        # A correctly signed cookie that still does not decode (written by
+        # a version with another format) is a missing session, as
+        # itsdangerous treats it.
+        return None
 
 
 # Secret keys that appear in documentation, Flask 0.1's and ours: anyone
@@ -1446,7 +1497,7 @@ def _send_routing_error(
     return _DirectBody((sent[2],) if sent[2] else ())
 
 
-def _derive_keys_once(signer: TimestampSigner) -> TimestampSigner:
+def _derive_keys_once(signer: Signer) -> Signer:
     # itsdangerous derives the signing key from the secret key (a hash) on
     # every sign and verify; the result only depends on the secret key.
     signer.derive_key = lru_cache(maxsize=8)(signer.derive_key)  # type: ignore[method-assign]

@@ -588,3 +588,107 @@ def test_an_unsupported_top_level_key_is_a_type_error(app):
     with pytest.raises(TypeError, match="dict keys of type Widget"):
         with app.test_request_context("/store"):
             app.process_response(app.make_response(store()))
+
+
+# -- the cookie format, against itsdangerous's own serializer ---------------
+
+FORMAT_KEY = "a test secret, long enough"
+FORMAT_SESSIONS = [
+    {"counter": 2},
+    {"user": "ada", "admin": False, "ids": [1, 2, 3]},
+    {"text": "Jürgen ❤ ☃", "none": None, "float": 1.5},
+    {"long": "abc" * 400},  # compressible: the payload is zlib-compressed
+    {"when": datetime.datetime(2020, 1, 2, 3, 4, 5), "raw": b"\x00\xff", "t": (1, "a")},
+    {"nested": {"a": {"b": [{"c": flask.Markup("<b>x</b>")}]}}},
+    {},
+]
+
+
+@pytest.mark.parametrize("data", FORMAT_SESSIONS, ids=range(len(FORMAT_SESSIONS)))
+def test_the_cookie_is_what_itsdangerous_makes_and_reads(data, monkeypatch):
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
+    signer = flask._session_signer(FORMAT_KEY, ())
+    cookie = flask._dump_session_cookie(signer, data)
+    theirs = sign(data, FORMAT_KEY, now)
+    assert unsign(cookie, FORMAT_KEY) == data
+    if cookie.startswith("."):
+        # Compressed with a smaller zlib window: other bytes, no longer.
+        assert theirs.startswith(".") and len(cookie) <= len(theirs)
+    else:
+        assert cookie == theirs
+
+
+def test_a_large_session_is_compressed_and_a_small_one_is_not():
+    signer = flask._session_signer(FORMAT_KEY, ())
+    assert flask._dump_session_cookie(signer, {"long": "abc" * 400}).startswith(".")
+    assert not flask._dump_session_cookie(signer, {"short": "aaaaaaaaaaaaaaaaaaaaaaaa"}).startswith(".")
+
+
+@pytest.mark.parametrize("data", FORMAT_SESSIONS, ids=range(len(FORMAT_SESSIONS)))
+def test_a_cookie_made_by_itsdangerous_is_read_back(data):
+    signer = flask._session_signer(FORMAT_KEY, ())
+    cookie = sign(data, FORMAT_KEY)
+    assert flask._load_session_cookie(signer, cookie, datetime.timedelta(days=1)) == data
+
+
+def _mutations(cookie):
+    """Cookies that differ from ``cookie`` in one place: every character
+    replaced, every prefix, and each part emptied, doubled or swapped."""
+    alphabet = "A_-.=é\x00"
+    for i in range(len(cookie)):
+        for char in alphabet:
+            if cookie[i] != char:
+                yield cookie[:i] + char + cookie[i + 1:]
+    for i in range(len(cookie)):
+        yield cookie[:i]
+    parts = cookie.split(".")
+    for i in range(len(parts)):
+        yield ".".join(parts[:i] + [""] + parts[i + 1:])
+        yield ".".join(parts[:i] + [parts[i] * 2] + parts[i + 1:])
+    yield ".".join(reversed(parts))
+    yield cookie + "."
+    yield "." + cookie
+
+
+@pytest.mark.parametrize("data", [FORMAT_SESSIONS[0], FORMAT_SESSIONS[3]], ids=["plain", "compressed"])
+def test_every_changed_cookie_is_refused_as_itsdangerous_refuses_it(data):
+    signer = flask._session_signer(FORMAT_KEY, ())
+    lifetime = datetime.timedelta(days=1)
+    cookie = sign(data, FORMAT_KEY)
+    checked = 0
+    for changed in _mutations(cookie):
+        try:
+            expected = unsign(changed, FORMAT_KEY, max_age=lifetime.total_seconds())
+        except Exception:
+            expected = None
+        assert flask._load_session_cookie(signer, changed, lifetime) == expected, changed
+        checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize(("age", "accepted"), [
+    (-60, False),  # from the future: itsdangerous refuses a negative age
+    (0, True),
+    (3599, True),
+    (3601, False),
+])
+def test_the_cookie_age_is_checked_as_itsdangerous_checks_it(age, accepted):
+    signer = flask._session_signer(FORMAT_KEY, ())
+    cookie = sign({"a": 1}, FORMAT_KEY, now=time.time() - age)
+    loaded = flask._load_session_cookie(signer, cookie, datetime.timedelta(hours=1))
+    assert (loaded == {"a": 1}) is accepted
+    try:
+        unsign(cookie, FORMAT_KEY, max_age=3600)
+        assert accepted
+    except BadSignature:
+        assert not accepted
+
+
+def test_a_cookie_signed_with_a_fallback_key_is_read_and_a_new_one_uses_the_key():
+    old, new = "the old secret key, long enough", "the new secret key, long enough"
+    signer = flask._session_signer(new, (old,))
+    assert flask._load_session_cookie(signer, sign({"a": 1}, old), datetime.timedelta(days=1)) == {"a": 1}
+    assert unsign(flask._dump_session_cookie(signer, {"a": 1}), new) == {"a": 1}
+    with pytest.raises(BadSignature):
+        unsign(flask._dump_session_cookie(signer, {"a": 1}), old)
