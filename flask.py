@@ -138,7 +138,12 @@ class Request(_WerkzeugRequest):
         strict UTF-8 and raises ``UnicodeDecodeError`` (a 500) on such
         bytes."""
         query = self.query_string.decode("utf-8", "werkzeug.url_quote")
-        pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
+        if "%" in query or "+" in query:
+            pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
+        else:
+            # Nothing to unquote: the pairs that parse_qsl finds, without
+            # its work for each of them.
+            pairs = [pair.partition("=")[::2] for pair in query.split("&") if pair]
         return self.parameter_storage_class(pairs)
 
     # The streams _get_file_stream made for this request's uploads.

@@ -4,6 +4,9 @@ import io
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 from werkzeug.test import create_environ, run_wsgi_app
 
 import flask
@@ -321,3 +324,26 @@ def test_a_request_made_after_a_failed_match_carries_the_routing_exception(app, 
 
     response = client.get("/nowhere")
     assert (response.status_code, response.data) == (404, b"None True /nowhere")
+
+
+# The query string as Werkzeug's own args would parse it, but for raw bytes
+# that are not UTF-8 (kept percent-encoded rather than a 500).
+def _args_as_parse_qsl_gives_them(raw):
+    from urllib.parse import parse_qsl
+
+    query = raw.decode("utf-8", "werkzeug.url_quote")
+    return parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "=", "&", "&&", "%", "%41", "%zz", "+", ";", " ",
+                                 "é", "\xff", "ä=ö", "==", "k=v", "%C3%A9", "\t"]), max_size=12))
+@example(["a", "=", "", "&", "b"])
+@example(["&", "=", "&", "="])
+def test_args_are_what_parse_qsl_finds_in_the_query_string(parts):
+    raw = "".join(parts).encode("utf-8")
+    environ = create_environ("/")
+    environ["QUERY_STRING"] = raw.decode("latin-1")
+    request = flask.Request(environ)
+    expected = MultiDict(_args_as_parse_qsl_gives_them(raw))
+    assert list(request.args.lists()) == list(expected.lists())
