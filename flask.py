@@ -290,11 +290,17 @@ class _RequestContext:
         self._session: Session | None = None
         self._preserved = False
 
-    @_werkzeug_cached_property
-    def request(self) -> Request:
-        # Documented in docs/api.rst. Made on first use: a view that never
-        # looks at the request does not pay for it.
-        request = self.app.request_class(self.environ)
+    #: The request object (documented in docs/api.rst), made on first use
+    #: by __getattr__: a view that never looks at it does not pay for it.
+    request: Request
+
+    def __getattr__(self, name: str) -> Any:
+        # Python calls this only for an attribute the context lacks, so
+        # once the request is made, reading it is a plain attribute read
+        # (a view may read it many times through the proxy).
+        if name != "request":
+            raise AttributeError(name)
+        request = self.request = self.app.request_class(self.environ)
         request.endpoint, request.view_args, request.routing_exception = self._routing
         return request
 
