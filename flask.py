@@ -35,7 +35,6 @@ import traceback
 import warnings
 import zlib
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
 from urllib.parse import parse_qsl
@@ -1059,7 +1058,7 @@ _UNTAGGERS: dict[str, Callable[[Any], Any]] = {
     " td": lambda parts: timedelta(*parts),
     " s": set,
     " fs": frozenset,
-    " dec": Decimal,
+    " dec": lambda text: _decimal().Decimal(text),
     " u": UUID,
     " di": dict,
 }
@@ -1068,6 +1067,12 @@ _SESSION_TYPES = (
     "str, int, float, bool, None, list, dict, tuple, bytes, Markup, datetime,"
     " date, time, timedelta, set, frozenset, Decimal and UUID"
 )
+
+
+def _decimal() -> Any:
+    import decimal
+
+    return decimal
 
 
 def _tag(value: Any) -> Any:
@@ -1103,7 +1108,11 @@ def _tag(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         tag = " fs" if isinstance(value, frozenset) else " s"
         return {tag: [_tag(item) for item in value]}
-    if isinstance(value, Decimal):
+    # The decimal module is imported only once something needs it (it
+    # costs about as much to import as this module): until then, no value
+    # can be a Decimal.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(value, decimal.Decimal):
         return {" dec": str(value)}
     if isinstance(value, UUID):
         return {" u": value.hex}
