@@ -14,10 +14,12 @@ proxies ``request``, ``session``, ``g`` and ``current_app``.
 
 The last section, "the direct path", can be skipped on a first reading. It
 makes requests cheaper by skipping work that nothing can observe: matching
-with a URL adapter shared by similar requests, and sending a str or bytes
-result (or a plain 404 or 405) straight to the WSGI server when no hook,
-override or response class could see a response object. What is sent is
-byte for byte what the full path sends; a differential test checks it.
+with a URL adapter shared by similar requests, calling the view without
+the dispatching methods when none is overridden, and sending a str or
+bytes result (or a plain 404 or 405) straight to the WSGI server when no
+hook, override or response class could see a response object. What is
+sent is byte for byte what the full path sends; a differential test
+checks it.
 
 :license: BSD-3-Clause, see LICENSE for details.
 """
@@ -311,6 +313,24 @@ class _RequestContext:
         if "request" in self.__dict__:
             request = self.request
             request.endpoint, request.view_args, request.routing_exception = self._routing
+
+    def _match(self) -> tuple[str, dict[str, Any]]:
+        # URL matching, for Flask.match_request and the direct path: the
+        # request's own path, method and query string (for redirects),
+        # with the adapter it shares with similar requests.
+        environ = self.environ
+        try:
+            endpoint, view_args = self._match_adapter.match(
+                _wsgi_text(environ, "PATH_INFO", "/"),
+                environ["REQUEST_METHOD"],
+                query_args=_wsgi_text(environ, "QUERY_STRING", ""),
+            )
+        except HTTPException as e:
+            self._set_routing(None, None, e)
+            raise
+        endpoint, view_args = str(endpoint), dict(view_args)
+        self._set_routing(endpoint, view_args, None)
+        return endpoint, view_args
 
     @_werkzeug_cached_property
     def url_adapter(self) -> MapAdapter:
@@ -783,19 +803,24 @@ class Flask:
             # header) gets its 4xx here instead of a 500 from the server.
             return e(environ, start_response)
         with ctx:
+            # What may skip work that nothing could observe (see "The direct
+            # path" at the end), worked out once per application state.
+            plan = _direct_plan(self)
             try:
-                rv = self.preprocess_request()
-                if rv is None:
-                    rv = self.dispatch_request()
+                if plan.dispatch and not self.before_request_funcs:
+                    rv = _dispatch_directly(self, ctx)
+                else:
+                    rv = self.preprocess_request()
+                    if rv is None:
+                        rv = self.dispatch_request()
             except Exception as e:
                 # Whatever the handler returns is the answer: a refused
                 # request never goes on to its view.
                 rv = self._handle_exception(ctx, e)
-            # A result that nothing could observe as a response object is
-            # sent without making one (see "The direct path" at the end).
-            sent = _send_directly(self, ctx, rv, environ, start_response)
-            if sent is not None:
-                return sent
+            if plan.content_type is not None and not self.after_request_funcs:
+                sent = _send_directly(self, plan, ctx, rv, environ, start_response)
+                if sent is not None:
+                    return sent
             response = self._finish_request(ctx, rv)
             return response(environ, start_response)
 
@@ -837,22 +862,7 @@ class Flask:
         """Match the request's URL against the URL map. Store the endpoint
         and view arguments on the request and return them; on failure,
         store the exception on the request and raise it."""
-        ctx = _current_context()
-        environ = ctx.environ
-        try:
-            # The request's own path, method and query string (for
-            # redirects), with the adapter it shares with similar requests.
-            endpoint, view_args = ctx._match_adapter.match(
-                _wsgi_text(environ, "PATH_INFO", "/"),
-                environ["REQUEST_METHOD"],
-                query_args=_wsgi_text(environ, "QUERY_STRING", ""),
-            )
-        except HTTPException as e:
-            ctx._set_routing(None, None, e)
-            raise
-        endpoint, view_args = str(endpoint), dict(view_args)
-        ctx._set_routing(endpoint, view_args, None)
-        return endpoint, view_args
+        return _current_context()._match()
 
     def _bind_url_map(self, environ: dict[str, Any]) -> MapAdapter:
         # The one place that creates URL adapters: the request's own
@@ -1352,6 +1362,8 @@ current_app = cast(Flask, _request_ctx_stack("app", unbound_message=_NO_CONTEXT)
 # - Matching reuses one URL adapter per host, scheme, script name and
 #   method instead of binding the map anew for every request; the
 #   request's own adapter (ctx.url_adapter) is only made for url_for.
+# - Without before-request functions or overridden dispatching methods,
+#   the view is called right after matching.
 # - A view result of str or bytes, or a plain 404 or 405 from routing, goes
 #   straight to the WSGI server when no after-request function, overridden
 #   method or other response class could see the response object.
@@ -1408,12 +1420,17 @@ class _DirectBody(list[bytes]):
 
 class _DirectPlan:
     # What the direct path may do for one state of an application, worked
-    # out once by asking the response class itself (so nothing here
-    # repeats Werkzeug's rules): the status line and Content-Type of a str
-    # or bytes body, and the responses of routing's plain 404 and 405.
+    # out once: whether requests are dispatched directly (no dispatching
+    # method overridden) and, by asking the response class itself (so
+    # nothing here repeats Werkzeug's rules), the status line and
+    # Content-Type of a str or bytes body. It also remembers the responses
+    # of routing's plain 404 and 405.
 
     def __init__(self, app: Flask, key: tuple[Any, ...]):
         self.key = key
+        self.dispatch = _dispatchers(type(app)) == _dispatchers(Flask) and not any(
+            name in app.__dict__ for name in _DISPATCHERS
+        )
         self.status = ""
         self.content_type: tuple[str, str] | None = None
         self.routing_errors: dict[tuple[Any, ...], tuple[str, list[tuple[str, str]], bytes]] = {}
@@ -1436,29 +1453,49 @@ class _DirectPlan:
             self.status, self.content_type = status, headers[0]
 
 
-#: The methods that see the response object: overriding any of them (on
-#: the class or the instance) turns the direct path off.
+#: The methods that lead from the request context to the view's result:
+#: overriding any of them (on the class or the instance) turns direct
+#: dispatching off.
+_DISPATCHERS = ("preprocess_request", "dispatch_request", "match_request")
+_dispatchers = operator.attrgetter(*_DISPATCHERS)
+
+#: The methods that see the response object: overriding any of them turns
+#: direct sending off.
 _OBSERVERS = ("make_response", "process_response", "save_session", "_finish_request")
 _observers = operator.attrgetter(*_OBSERVERS)
 
+_overridable = operator.attrgetter(*_DISPATCHERS, *_OBSERVERS)
+
+
+def _direct_plan(app: Flask) -> _DirectPlan:
+    cls = type(app)
+    # Checked on every request, so that an override made at any time
+    # counts: a new instance attribute changes the dict's length.
+    key = (cls, app.response_class, len(app.__dict__), _overridable(cls))
+    plan = app._direct_plan
+    if plan is None or plan.key != key:
+        plan = app._direct_plan = _DirectPlan(app, key)
+    return plan
+
+
+def _dispatch_directly(app: Flask, ctx: _RequestContext) -> Any:
+    """What preprocess_request and dispatch_request give, without their
+    calls, for an application without before-request functions whose
+    dispatching methods are its own: the view's result, or the error
+    handler's."""
+    try:
+        endpoint, view_args = ctx._match()
+        return app.view_functions[endpoint](**view_args)
+    except Exception as e:
+        return app._handle_exception(ctx, e)
+
 
 def _send_directly(
-    app: Flask, ctx: _RequestContext, rv: Any, environ: dict[str, Any],
+    app: Flask, plan: _DirectPlan, ctx: _RequestContext, rv: Any, environ: dict[str, Any],
     start_response: Callable[..., Any],
 ) -> _DirectBody | None:
     """Send ``rv`` without a response object and return the body, or
     return ``None`` when the full path must make the response."""
-    if app.after_request_funcs:
-        return None
-    cls = type(app)
-    # Checked on every request, so that an override made at any time
-    # counts: a new instance attribute changes the dict's length.
-    key = (cls, app.response_class, len(app.__dict__), _observers(cls))
-    plan = app._direct_plan
-    if plan is None or plan.key != key:
-        plan = app._direct_plan = _DirectPlan(app, key)
-    if plan.content_type is None:
-        return None
     session = ctx._session
     cookie = None
     if session is not None and session.modified:
@@ -1477,7 +1514,7 @@ def _send_directly(
             data = rv.encode() if isinstance(rv, str) else bytes(rv)
         except UnicodeError:
             return None  # the full path reports the error
-        headers = [plan.content_type, ("Content-Length", str(len(data)))]
+        headers = [cast("tuple[str, str]", plan.content_type), ("Content-Length", str(len(data)))]
         if cookie is not None:
             headers.append(("Set-Cookie", cookie))
         start_response(plan.status, headers)

@@ -18,17 +18,20 @@ import flask
 SECRET = "differential-test-secret-key-0123456789"
 
 
-def build_app(root_path, *, full, handlers):
-    """The application of the corpus. ``full`` adds a no-op after-request
-    function; ``handlers`` registers 404 and 405 handlers."""
+def build_app(root_path, *, full, handlers, guard):
+    """The application of the corpus. ``full`` adds a no-op before-request
+    and a no-op after-request function; ``handlers`` registers 404, 405
+    and 500 handlers; ``guard`` a before-request function that refuses
+    /guarded."""
     app = flask.Flask(__name__)
     app.root_path = str(root_path)
     app.secret_key = SECRET
 
-    @app.before_request
-    def guard():
-        if flask.request.path.startswith("/guarded"):
-            flask.abort(401)
+    if guard:
+        @app.before_request
+        def refuse_guarded():
+            if flask.request.path.startswith("/guarded"):
+                flask.abort(401)
 
     @app.route("/")
     def index():
@@ -141,6 +144,7 @@ def build_app(root_path, *, full, handlers):
             return "server error", 500
 
     if full:
+        app.before_request(lambda: None)
         app.after_request(lambda response: response)
     return app
 
@@ -235,8 +239,11 @@ def apps(tmp_path, monkeypatch):
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now)
     pairs = [
-        (build_app(tmp_path, full=False, handlers=h), build_app(tmp_path, full=True, handlers=h))
-        for h in (False, True)
+        (
+            build_app(tmp_path, full=False, handlers=h, guard=g),
+            build_app(tmp_path, full=True, handlers=h, guard=g),
+        )
+        for h in (False, True) for g in (False, True)
     ]
     set_cookie = send(pairs[0][1], create_environ("/session/set"))[1]
     valid = next(v for k, v in set_cookie if k == "Set-Cookie").split(";")[0].split("=", 1)[1]
@@ -247,16 +254,21 @@ def apps(tmp_path, monkeypatch):
     return pairs, cookies
 
 
-def test_direct_and_full_paths_send_identical_bytes(apps, capsys):
+def test_direct_and_full_paths_send_identical_bytes(apps, capsys, monkeypatch):
     pairs, cookies = apps
     requests = corpus()
     assert len(requests) >= 300
     direct_sent = 0
+    dispatched = []
+    dispatch_directly = flask._dispatch_directly
+    monkeypatch.setattr(
+        flask, "_dispatch_directly", lambda app, ctx: dispatched.append(app) or dispatch_directly(app, ctx)
+    )
     for request in requests:
-        for direct_app, full_app in pairs:
+        for n, (direct_app, full_app) in enumerate(pairs):
             direct = send(direct_app, make_environ(request, cookies))
             full = send(full_app, make_environ(request, cookies))
-            where = f"{request} (error handlers: {direct_app is pairs[1][0]})"
+            where = f"{request} (app pair {n}: error handlers {n >= 2}, guard {n % 2 == 1})"
             assert direct[0] == full[0], where
             assert direct[1] == full[1], where
             assert direct[2] == full[2], where
@@ -265,14 +277,19 @@ def test_direct_and_full_paths_send_identical_bytes(apps, capsys):
             direct_sent += direct[4] is flask._DirectBody
             assert full[4] is not flask._DirectBody
     capsys.readouterr()
-    # The comparison is only worth something if the direct path was taken.
+    # The comparison is only worth something if the direct path was taken:
+    # sending for most requests, dispatching for those of the apps without
+    # a before-request function (and never for a full one).
     assert direct_sent > len(requests) // 2
+    direct_apps = {id(pairs[0][0]), id(pairs[2][0])}
+    assert {id(app) for app in dispatched} == direct_apps
+    assert len(dispatched) > len(requests)
 
 
 def test_str_bytes_and_routing_errors_take_the_direct_path(apps):
     # The kinds of result the direct path is for are sent directly.
     pairs, cookies = apps
-    direct_app = pairs[0][0]
+    direct_app = pairs[1][0]
     for path in ("/", "/bytes", "/unicode", "/markup", "/empty", "/nothing/here", "/post"):
         request = {"path": path, "method": "GET", "host": "localhost", "script": "",
                    "scheme": "http", "query": "", "cookie": "none", "extra": {}}
@@ -291,6 +308,35 @@ def hello_app():
 
 def body_type(app, path="/"):
     return send(app, create_environ(path))[4]
+
+
+def test_registering_a_before_request_function_later_takes_effect(client, app):
+    app.route("/")(lambda: "Hello")
+    assert client.get("/").data == b"Hello"
+    app.before_request_funcs.append(lambda: "refused")
+    assert client.get("/").data == b"refused"
+
+
+@pytest.mark.parametrize("name", ["preprocess_request", "dispatch_request", "match_request"])
+def test_overriding_a_dispatching_method_on_the_class_takes_effect(name):
+    app = hello_app()
+    assert body_type(app) is flask._DirectBody
+    calls = []
+
+    def override(self):
+        calls.append(name)
+        return getattr(flask.Flask, name)(self)
+
+    app.__class__ = type("Overriding", (flask.Flask,), {name: override})
+    assert app.test_client().get("/").data == b"Hello"
+    assert calls == [name]
+
+
+def test_overriding_dispatch_request_on_the_instance_takes_effect(app):
+    app.route("/")(lambda: "Hello")
+    assert app.test_client().get("/").data == b"Hello"
+    app.dispatch_request = lambda: "dispatched by the instance"
+    assert app.test_client().get("/").data == b"dispatched by the instance"
 
 
 def test_registering_an_after_request_function_later_takes_effect(client, app):
