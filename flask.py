@@ -291,8 +291,8 @@ class _RequestContext:
         self._session: Session | None = None
         self._preserved = False
 
-    #: The request object (documented in docs/api.rst), made on first use
-    #: by __getattr__: a view that never looks at it does not pay for it.
+    # The request object (documented in docs/api.rst), made on first use
+    # by __getattr__: a view that never looks at it does not pay for it.
     request: Request
 
     def __getattr__(self, name: str) -> Any:
