@@ -294,3 +294,14 @@ def test_unhandled_error_traceback_goes_to_wsgi_errors(app, client):
     assert "Traceback" in errors.getvalue()
     assert "secret detail" in errors.getvalue()
     assert b"secret detail" not in response.data
+
+
+def test_the_context_has_its_documented_attributes_and_no_others(app):
+    with app.test_request_context("/here") as ctx:
+        assert ctx.app is app
+        assert ctx.request.path == "/here"
+        assert ctx.g is flask.g._get_current_object()
+        assert ctx.url_adapter.build("static", {"filename": "a.css"}) == "/static/a.css"
+        assert not hasattr(ctx, "requests")
+        with pytest.raises(AttributeError, match="no_such_thing"):
+            ctx.no_such_thing
