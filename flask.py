@@ -285,7 +285,7 @@ class _RequestContext:
                 raise RequestEntityTooLarge()
         # Matching uses an adapter shared with similar requests; a Host
         # header that cannot be bound is a 400 from here.
-        self._match_adapter = _shared_url_adapter(app, environ)
+        self._match_adapter, self._static_matches = _shared_url_adapter(app, environ)
         self.g = _RequestGlobals()
         self.flashes: list[Any] | None = None
         self._session: Session | None = None
@@ -317,18 +317,26 @@ class _RequestContext:
     def _match(self) -> tuple[str, dict[str, Any]]:
         # URL matching, for Flask.match_request and the direct path: the
         # request's own path, method and query string (for redirects),
-        # with the adapter it shares with similar requests.
+        # with the adapter it shares with similar requests. The paths that
+        # adapter matched to a rule without variable parts are remembered
+        # (see "The direct path").
         environ = self.environ
+        path = _wsgi_text(environ, "PATH_INFO", "/")
+        endpoint = self._static_matches.get(path)
+        if endpoint is not None:
+            self._set_routing(endpoint, {}, None)
+            return endpoint, {}
         try:
             endpoint, view_args = self._match_adapter.match(
-                _wsgi_text(environ, "PATH_INFO", "/"),
-                environ["REQUEST_METHOD"],
+                path, environ["REQUEST_METHOD"],
                 query_args=_wsgi_text(environ, "QUERY_STRING", ""),
             )
         except HTTPException as e:
             self._set_routing(None, None, e)
             raise
         endpoint, view_args = str(endpoint), dict(view_args)
+        if not view_args:
+            _remember_static_match(self._static_matches, path, endpoint)
         self._set_routing(endpoint, view_args, None)
         return endpoint, view_args
 
@@ -575,7 +583,7 @@ class Flask:
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
         self.url_map = Map()
         # See "The direct path" at the end of the module.
-        self._url_adapters: dict[tuple[Any, ...], MapAdapter] = {}
+        self._url_adapters: dict[tuple[Any, ...], tuple[MapAdapter, dict[str, str], int]] = {}
         self._direct_plan: _DirectPlan | None = None
         if self.static_path is not None:
             # Static files are served ahead of the application, as in 0.1:
@@ -1360,7 +1368,8 @@ current_app = cast(Flask, _request_ctx_stack("app", unbound_message=_NO_CONTEXT)
 # a few hundred requests both ways and compares them).
 #
 # - Matching reuses one URL adapter per host, scheme, script name and
-#   method instead of binding the map anew for every request; the
+#   method instead of binding the map anew for every request, and
+#   remembers the paths it matched to rules without variable parts; the
 #   request's own adapter (ctx.url_adapter) is only made for url_for.
 # - Without before-request functions or overridden dispatching methods,
 #   the view is called right after matching.
@@ -1378,23 +1387,41 @@ _ADAPTER_KEY = (
 )
 
 
-def _shared_url_adapter(app: Flask, environ: dict[str, Any]) -> MapAdapter:
+def _shared_url_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, dict[str, str]]:
+    """The URL adapter for matching a request, and the endpoints of the
+    paths it matched to rules without variable parts."""
     key = tuple(map(environ.get, _ADAPTER_KEY))
-    adapters = app._url_adapters
-    adapter = adapters.get(key)
-    if adapter is None or adapter.map is not app.url_map:
-        adapter = app._bind_url_map(environ)
-        # Only the stock binding is known to depend on nothing else in the
-        # environ. The Host header is the client's choice: keep a bounded
-        # number of adapters.
-        if (
-            type(app)._bind_url_map is Flask._bind_url_map
-            and type(app.url_map).bind_to_environ is Map.bind_to_environ
-        ):
-            if len(adapters) >= 64:
-                adapters.clear()
-            adapters[key] = adapter
-    return adapter
+    url_map = app.url_map
+    shared = app._url_adapters.get(key)
+    # The remembered matches last while the map and its rules stay the
+    # same: a new map, or a rule added to this one (Werkzeug's Map keeps
+    # them in _rules), starts afresh.
+    if shared is not None and shared[0].map is url_map and shared[2] == len(url_map._rules):
+        return shared[0], shared[1]
+    adapter = app._bind_url_map(environ)
+    static_matches: dict[str, str] = {}
+    # Only the stock binding and adapter are known to depend on nothing
+    # else in the environ and to match as Werkzeug does. The Host header
+    # is the client's choice: keep a bounded number of adapters.
+    if (
+        type(app)._bind_url_map is Flask._bind_url_map
+        and type(url_map).bind_to_environ is Map.bind_to_environ
+        and type(adapter) is MapAdapter
+    ):
+        if len(app._url_adapters) >= 64:
+            app._url_adapters.clear()
+        app._url_adapters[key] = (adapter, static_matches, len(url_map._rules))
+    return adapter, static_matches
+
+
+def _remember_static_match(static_matches: dict[str, str], path: str, endpoint: str) -> None:
+    # A path that matched a rule without variable parts matches it again
+    # as long as the adapter and the map's rules stay the same, as Bottle
+    # finds static routes in a dict. Werkzeug also matches "//about" to
+    # "/about": clients choose paths, so the number kept is bounded.
+    if len(static_matches) >= 256:
+        static_matches.clear()
+    static_matches[path] = endpoint
 
 
 def _wsgi_text(environ: dict[str, Any], name: str, default: str) -> str:

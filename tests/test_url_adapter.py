@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map, RequestRedirect
+from werkzeug.routing import Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.test import create_environ
 
 import flask
@@ -144,7 +144,9 @@ def test_matching_and_building_agree_with_bind_to_environ(
         app_outcomes(app, environ_of(path=other_path, query="z=9", **changed(parts, name)))
     # The drawn path, and those that redirect: a redirect's URL shows the
     # most of an adapter (scheme, host, script name).
-    for checked in (path, "", "/dir", "/old"):
+    # Each twice, and the index in between: the second time, a path that
+    # matched a rule without variable parts is answered from memory.
+    for checked in (path, "", "/dir", "/old", "/", path, "/", "//", "/dir"):
         environ = environ_of(path=checked, query=query, **parts)
         assert app_outcomes(app, environ) == werkzeug_outcomes(app.url_map, environ)
 
@@ -210,3 +212,56 @@ def test_many_hosts_keep_a_bounded_number_of_adapters(app):
     for i in range(200):
         assert client.get("/", headers={"Host": f"host{i}.example.com"}).status_code == 200
     assert len(app._url_adapters) <= 64
+
+
+def test_a_path_matched_to_a_static_rule_is_remembered_while_the_map_stays(app):
+    app.add_url_rule("/a", "a")
+
+    def matched(path="/a"):
+        environ = create_environ()
+        environ["PATH_INFO"] = path
+        with app.request_context(environ) as ctx:
+            return outcome(app.match_request), ctx._static_matches
+
+    result, remembered = matched()
+    assert (result, remembered) == (("ok", ("a", {})), {"/a": "a"})
+    assert matched() == (result, remembered)
+    assert matched()[1] is remembered
+    # A rule added to the map: what was remembered is dropped.
+    app.add_url_rule("/b", "b")
+    assert matched()[1] is not remembered
+    # Another map: its own rules count, not what the old one matched.
+    app.url_map = Map([Rule("/a", endpoint="other")])
+    assert matched()[0] == ("ok", ("other", {}))
+
+
+def test_the_paths_remembered_are_bounded(app):
+    app.add_url_rule("/a", "a")
+    for n in range(1, 600):
+        environ = create_environ()
+        environ["PATH_INFO"] = "/" * n + "a"
+        with app.request_context(environ) as ctx:
+            assert app.match_request() == ("a", {})
+    assert 0 < len(ctx._static_matches) <= 256
+
+
+def test_an_adapter_class_of_its_own_matches_every_request(app):
+    calls = []
+
+    class CountingAdapter(MapAdapter):
+        def match(self, *args, **kwargs):
+            calls.append(args[0])
+            return super().match(*args, **kwargs)
+
+    class CountingMap(Map):
+        def bind_to_environ(self, environ, **kwargs):
+            adapter = super().bind_to_environ(environ, **kwargs)
+            adapter.__class__ = CountingAdapter
+            return adapter
+
+    app.url_map = CountingMap()
+    app.add_url_rule("/a", "a")
+    for _ in range(3):
+        with app.test_request_context("/a"):
+            assert app.match_request() == ("a", {})
+    assert calls == ["/a", "/a", "/a"]
