@@ -581,9 +581,9 @@ class Flask:
             _default_template_ctx_processor
         ]
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
-        self.url_map = Map()
+        self.url_map: Map = _URLMap()
         # See "The direct path" at the end of the module.
-        self._url_adapters: dict[tuple[Any, ...], tuple[MapAdapter, dict[str, str], int]] = {}
+        self._url_adapters: dict[tuple[Any, ...], tuple[MapAdapter, dict[str, str], int | None]] = {}
         self._direct_plan: _DirectPlan | None = None
         if self.static_path is not None:
             # Static files are served ahead of the application, as in 0.1:
@@ -1392,26 +1392,38 @@ def _shared_url_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter
     paths it matched to rules without variable parts."""
     key = tuple(map(environ.get, _ADAPTER_KEY))
     url_map = app.url_map
+    # What was remembered of matching lasts while the map and its rules
+    # stay the same: a new map, or a rule added to this one, starts afresh.
+    # Only the application's own map counts the rules added to it.
+    version = url_map.rules_added if isinstance(url_map, _URLMap) else None
     shared = app._url_adapters.get(key)
-    # The remembered matches last while the map and its rules stay the
-    # same: a new map, or a rule added to this one (Werkzeug's Map keeps
-    # them in _rules), starts afresh.
-    if shared is not None and shared[0].map is url_map and shared[2] == len(url_map._rules):
-        return shared[0], shared[1]
-    adapter = app._bind_url_map(environ)
-    static_matches: dict[str, str] = {}
-    # Only the stock binding and adapter are known to depend on nothing
-    # else in the environ and to match as Werkzeug does. The Host header
-    # is the client's choice: keep a bounded number of adapters.
-    if (
-        type(app)._bind_url_map is Flask._bind_url_map
-        and type(url_map).bind_to_environ is Map.bind_to_environ
-        and type(adapter) is MapAdapter
-    ):
-        if len(app._url_adapters) >= 64:
-            app._url_adapters.clear()
-        app._url_adapters[key] = (adapter, static_matches, len(url_map._rules))
-    return adapter, static_matches
+    if shared is not None and shared[0].map is url_map and shared[2] == version:
+        adapter, static_matches = shared[0], shared[1]
+    else:
+        adapter, static_matches = app._bind_url_map(environ), {}
+        # Only the stock binding and adapter are known to depend on nothing
+        # else in the environ and to match as Werkzeug does. The Host
+        # header is the client's choice: keep a bounded number of adapters.
+        if (
+            type(app)._bind_url_map is Flask._bind_url_map
+            and type(url_map).bind_to_environ is Map.bind_to_environ
+            and type(adapter) is MapAdapter
+        ):
+            if len(app._url_adapters) >= 64:
+                app._url_adapters.clear()
+            app._url_adapters[key] = (adapter, static_matches, version)
+    return adapter, static_matches if version is not None else {}
+
+
+class _URLMap(Map):
+    """Werkzeug's :class:`~werkzeug.routing.Map`, counting the rules added
+    to it, so that matches remembered before a new rule are dropped."""
+
+    rules_added = 0
+
+    def add(self, rulefactory: Any) -> None:
+        super().add(rulefactory)
+        self.rules_added += 1
 
 
 def _remember_static_match(static_matches: dict[str, str], path: str, endpoint: str) -> None:
