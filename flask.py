@@ -301,9 +301,9 @@ class _RequestContext:
         # (a view may read it many times through the proxy).
         if name != "request":
             raise AttributeError(name)
-        request = self.request = self.app.request_class(self.environ)
-        request.endpoint, request.view_args, request.routing_exception = self._routing
-        return request
+        self.request = self.app.request_class(self.environ)
+        self._set_routing(*self._routing)
+        return self.request
 
     def _set_routing(
         self, endpoint: str | None, view_args: dict[str, Any] | None,
@@ -816,7 +816,7 @@ class Flask:
             plan = _direct_plan(self)
             try:
                 if plan.dispatch and not self.before_request_funcs:
-                    rv = _dispatch_directly(self, ctx)
+                    rv = self._dispatch(ctx, ctx._match)
                 else:
                     rv = self.preprocess_request()
                     if rv is None:
@@ -883,9 +883,13 @@ class Flask:
         or, if it raises, what the matching error handler returns (the
         HTTP exception itself when there is none). That need not be a
         response object yet: :meth:`make_response` makes it one."""
-        ctx = _current_context()
+        return self._dispatch(_current_context(), self.match_request)
+
+    def _dispatch(self, ctx: _RequestContext, match: Callable[[], tuple[str, dict[str, Any]]]) -> Any:
+        # dispatch_request's work, with the matching to use: match_request,
+        # or, on the direct path, the context's own matching without it.
         try:
-            endpoint, values = self.match_request()
+            endpoint, values = match()
             return self.view_functions[endpoint](**values)
         except Exception as e:
             return self._handle_exception(ctx, e)
@@ -1066,6 +1070,15 @@ class Flask:
 # look like a tag is itself tagged). Dict keys that are not strings are
 # tagged the same way, so that {1: 'one'} does not come back as {'1': 'one'}.
 
+
+def _decimal(text: str) -> Any:
+    # The decimal module is imported when the first Decimal is read back
+    # (see _tag).
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
 _UNTAGGERS: dict[str, Callable[[Any], Any]] = {
     " m": Markup,
     " t": tuple,
@@ -1076,7 +1089,7 @@ _UNTAGGERS: dict[str, Callable[[Any], Any]] = {
     " td": lambda parts: timedelta(*parts),
     " s": set,
     " fs": frozenset,
-    " dec": lambda text: _decimal().Decimal(text),
+    " dec": _decimal,
     " u": UUID,
     " di": dict,
 }
@@ -1085,12 +1098,6 @@ _SESSION_TYPES = (
     "str, int, float, bool, None, list, dict, tuple, bytes, Markup, datetime,"
     " date, time, timedelta, set, frozenset, Decimal and UUID"
 )
-
-
-def _decimal() -> Any:
-    import decimal
-
-    return decimal
 
 
 def _tag(value: Any) -> Any:
@@ -1516,18 +1523,6 @@ def _direct_plan(app: Flask) -> _DirectPlan:
     if plan is None or plan.key != key:
         plan = app._direct_plan = _DirectPlan(app, key)
     return plan
-
-
-def _dispatch_directly(app: Flask, ctx: _RequestContext) -> Any:
-    """What preprocess_request and dispatch_request give, without their
-    calls, for an application without before-request functions whose
-    dispatching methods are its own: the view's result, or the error
-    handler's."""
-    try:
-        endpoint, view_args = ctx._match()
-        return app.view_functions[endpoint](**view_args)
-    except Exception as e:
-        return app._handle_exception(ctx, e)
 
 
 def _send_directly(

@@ -259,11 +259,15 @@ def test_direct_and_full_paths_send_identical_bytes(apps, capsys, monkeypatch):
     requests = corpus()
     assert len(requests) >= 300
     direct_sent = 0
-    dispatched = []
-    dispatch_directly = flask._dispatch_directly
-    monkeypatch.setattr(
-        flask, "_dispatch_directly", lambda app, ctx: dispatched.append(app) or dispatch_directly(app, ctx)
-    )
+    dispatched = []  # the apps that dispatched without match_request
+    dispatch = flask.Flask._dispatch
+
+    def spy(app, ctx, match):
+        if getattr(match, "__func__", None) is flask._RequestContext._match:
+            dispatched.append(app)
+        return dispatch(app, ctx, match)
+
+    monkeypatch.setattr(flask.Flask, "_dispatch", spy)
     for request in requests:
         for n, (direct_app, full_app) in enumerate(pairs):
             direct = send(direct_app, make_environ(request, cookies))

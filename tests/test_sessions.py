@@ -703,3 +703,26 @@ def test_a_cookie_signed_with_a_fallback_key_is_read_and_a_new_one_uses_the_key(
     assert unsign(flask._dump_session_cookie(signer, {"a": 1}), new) == {"a": 1}
     with pytest.raises(BadSignature):
         unsign(flask._dump_session_cookie(signer, {"a": 1}), old)
+
+
+def test_the_decimal_module_is_imported_only_to_read_a_decimal_back(tmp_path):
+    # In a fresh interpreter: a session without a Decimal leaves the module
+    # unimported; a cookie that holds one brings it in and reads it back.
+    with_decimal = sign({"price": decimal.Decimal("9.99")}, FORMAT_KEY)
+    script = (
+        "import sys, flask\n"
+        "app = flask.Flask('fresh')\n"
+        f"app.secret_key = {FORMAT_KEY!r}\n"
+        "app.route('/')(lambda: repr(flask.session.get('price')))\n"
+        "client = app.test_client()\n"
+        "assert client.get('/').data == b'None'\n"
+        "assert 'decimal' not in sys.modules, 'imported with flask'\n"
+        f"client.set_cookie('session', {with_decimal!r})\n"
+        "assert client.get('/').data == b\"Decimal('9.99')\"\n"
+        "assert 'decimal' in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(Path(flask.__file__).parent), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
