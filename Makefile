@@ -6,6 +6,8 @@
 #   make run APP=flaskr serve another example (hello, flaskr, minitwit);
 #                       PORT=8080 and HOST=... choose where it listens
 #   make check          the fast tests and mypy, for the edit-test loop
+#   make check-repeat N=20  the fast tests N times in a row (none may flake)
+#   make scaleout-repeat N=10  the cluster tests N times in a row
 #   make test           type-check flask.py and run every test, with coverage
 #   make docs           build the HTML documentation into docs/_build/html
 #   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
@@ -26,7 +28,7 @@ HOST ?= 127.0.0.1
 # folders examples/NAME holding NAME.py.
 APPS := hello $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.py)))))
 
-.PHONY: run check test venv clean docs bench
+.PHONY: run check check-repeat scaleout-repeat test venv clean docs bench
 
 venv: $(VENV)/.installed
 
@@ -71,6 +73,16 @@ run:
 check: venv
 	$(BIN)/mypy --strict flask.py
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# How many runs the repeat targets make.
+N ?= 10
+
+check-repeat: venv
+	bash tests/repeat.sh $(N) $(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
+
+scaleout-repeat: venv
+	FLASK_TEST_REQUIRE_ALL=1 bash tests/repeat.sh $(N) \
+		$(BIN)/python -m pytest -q tests/scaleout -p no:cacheprovider
 
 test: venv
 	$(BIN)/mypy --strict flask.py

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from server_process import PORT_ATTEMPTS, listening_ports, port_reported_free
+from server_process import PORT_ATTEMPTS, listening_ports, mark_owner, owner_alive, port_reported_free
 
 BINDIRS = sorted(glob.glob('/usr/lib/postgresql/*/bin'), reverse=True)
 # Every folder made here starts with this prefix, so that a later run can
@@ -102,10 +102,10 @@ def _chown_to_postgres(path: Path) -> None:
 
 def _new_folder() -> Path:
     """A new folder for a cluster, which the postgres user can enter,
-    marked with the pid of this process (see :func:`remove_leftovers`)."""
+    marked with this process as its owner (see :func:`remove_leftovers`)."""
     folder = Path(tempfile.mkdtemp(prefix=PREFIX))
     folder.chmod(0o755)
-    Path(folder, 'owner.pid').write_text(str(os.getpid()))
+    mark_owner(folder)
     return folder
 
 
@@ -145,11 +145,7 @@ def remove_leftovers() -> None:
     """Stop and remove the servers of earlier runs whose test process has
     died (a crash, a SIGKILL). Servers of runs still going are left alone."""
     for folder in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + '*')):
-        try:
-            owner = int(Path(folder, 'owner.pid').read_text())
-        except (OSError, ValueError):
-            owner = None
-        if owner is not None and _alive(owner):
+        if owner_alive(folder):
             continue
         try:
             postmaster = int(Path(folder, 'data', 'postmaster.pid').read_text().split()[0])
@@ -315,6 +311,8 @@ class PostgresServer:
                 return False
 
         _stop_pid(self.process.pid, wait_for=exited)
+        # SIGQUIT always ends it; wait, so that no exit goes unreaped.
+        self.process.wait(WAIT)
 
     def restart(self) -> float:
         """Restart in fast mode, as ``pg_ctl restart -m fast`` does: open

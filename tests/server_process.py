@@ -48,6 +48,36 @@ def make_dir(path):
     return path
 
 
+def _start_time(pid):
+    """When process ``pid`` started (clock ticks since boot, from
+    /proc/<pid>/stat), or None if there is no such running process. A
+    zombie counts as gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces: split after it.
+    fields = stat[stat.rindex(")") + 2:].split()
+    return None if fields[0] == "Z" else fields[19]
+
+
+def mark_owner(folder):
+    """Write ``owner.pid`` into a run folder: this process's PID and start
+    time, so that :func:`owner_alive` is not fooled by another process
+    that got the same PID later (after a reboot, PIDs start again)."""
+    Path(folder, "owner.pid").write_text(f"{os.getpid()} {_start_time(os.getpid())}")
+
+
+def owner_alive(folder):
+    """Whether the process that marked ``folder`` (:func:`mark_owner`) is
+    still running. A folder without a readable mark has no owner."""
+    try:
+        pid, started = Path(folder, "owner.pid").read_text().split()
+    except (OSError, ValueError):
+        return False
+    return _start_time(pid) == started
+
+
 def _proc_address(host):
     """An IPv4 address as /proc/net/tcp writes it (127.0.0.1 is 0100007F)."""
     return socket.inet_aton(host)[::-1].hex().upper()

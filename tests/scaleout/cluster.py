@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 from pgserver import PostgresServer
-from server_process import find_program, make_dir, start_server
+from server_process import find_program, make_dir, mark_owner, owner_alive, start_server
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -68,20 +68,6 @@ def rewrite_config(name, dest, replacements):
     return target
 
 
-def _owner_alive(folder):
-    try:
-        pid = int(Path(folder, "owner.pid").read_text())
-    except (OSError, ValueError):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
-
-
 def remove_leftovers():
     """Stop the servers of earlier runs whose test process is gone, and
     remove their folders. A server of such a run is any process whose
@@ -91,7 +77,7 @@ def remove_leftovers():
     cleans up its own.)"""
     ours = os.getpgrp()
     for folder in glob.glob(os.path.join(tempfile.gettempdir(), PREFIX + "*")):
-        if _owner_alive(folder):
+        if owner_alive(folder):
             continue
         marker = folder.encode() + b"/"
         for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
@@ -194,7 +180,7 @@ class Cluster:
     def start(self):
         remove_leftovers()
         self.folder = make_dir(tempfile.mkdtemp(prefix=PREFIX))
-        (self.folder / "owner.pid").write_text(str(os.getpid()))
+        mark_owner(self.folder)
         self.db = PostgresServer(host=DB_ADDRESS).start()
         database_url = self._create_database()
         env = dict(os.environ)

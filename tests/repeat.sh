@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# repeat.sh N COMMAND...: run COMMAND (a pytest run) N times in a row,
+# printing its last line each time; stop at the first failure with its
+# whole output. For the targets that prove a suite never fails by chance
+# (make check-repeat, make scaleout-repeat).
+set -u
+runs=$1
+shift
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for i in $(seq "$runs"); do
+    "$@" >"$log" 2>&1
+    status=$?
+    echo "run $i of $runs: $(tail -n 1 "$log")"
+    if [ "$status" -ne 0 ]; then
+        cat "$log"
+        echo "failed on run $i of $runs"
+        exit 1
+    fi
+done
+echo "$runs passed, 0 failed"
