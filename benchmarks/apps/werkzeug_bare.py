@@ -1,17 +1,16 @@
 """The benchmark applications written directly on Werkzeug: a Request, a
 Response and a routing Map, as a hand-written minimal application would.
 Jinja2 renders the template scenario; the session is a JSON cookie signed
-with HMAC-SHA256 by hand. Importing this module imports Werkzeug and
-nothing else (Jinja2 is imported by the template application)."""
-import base64
-import hashlib
-import hmac
-import json
+by hand with HMAC-SHA256 (signed_cookie.py, shared with Falcon's
+application). Importing this module imports Werkzeug and nothing else
+(Jinja2 is imported by the template application)."""
 import os
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+
+from .signed_cookie import json_cookie
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -94,26 +93,13 @@ def template_string_app(items):
 
 
 def session_app(secret):
-    key = secret.encode()
-
-    def sign(payload):
-        mac = hmac.new(key, payload, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(mac).rstrip(b"=")
-
-    def load(cookie):
-        payload, _, signature = cookie.encode().rpartition(b".")
-        if not hmac.compare_digest(sign(payload), signature):
-            return {}
-        return json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
+    load, dump = json_cookie(secret)
 
     def counter(request):
         data = load(request.cookies.get("session", ""))
         data["counter"] = data.get("counter", 0) + 1
-        payload = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=")
         response = _text(str(data["counter"]))
-        response.set_cookie(
-            "session", (payload + b"." + sign(payload)).decode(), httponly=True, samesite="Lax"
-        )
+        response.set_cookie("session", dump(data), httponly=True, samesite="Lax")
         return response
 
     return _application([Rule("/counter", endpoint="counter")], {"counter": counter})
