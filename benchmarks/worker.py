@@ -19,7 +19,7 @@ import time
 
 import scenarios
 
-PACKAGES = ["Flask", "bottle", "Werkzeug", "Jinja2", "itsdangerous", "MarkupSafe", "click", "blinker"]
+PACKAGES = ["Flask", "bottle", "falcon", "Werkzeug", "Jinja2", "itsdangerous", "MarkupSafe", "click", "blinker"]
 
 
 def _no_op_start_response(status, headers, exc_info=None):
