@@ -40,8 +40,9 @@ FRAMEWORKS = [
     ("flask31", "Flask 3.1", "flask31", "flask31.txt"),
     ("bottle", "Bottle 0.13", "bottle013", "bottle.txt"),
     ("werkzeug", "Werkzeug", "werkzeug_bare", "werkzeug.txt"),
+    ("falcon", "Falcon 4.4", "falcon44", "falcon.txt"),
 ]
-OURS, FLASK, BOTTLE, WERKZEUG = (f[0] for f in FRAMEWORKS)
+OURS, FLASK, BOTTLE, WERKZEUG, FALCON = (f[0] for f in FRAMEWORKS)
 
 #: Rounds, CPU seconds per batch and fresh start-up processes, per mode.
 MODES = {
@@ -136,7 +137,8 @@ def measure_startup(count):
     writes the bytecode caches)."""
     samples = {key: [] for key, *_ in FRAMEWORKS}
     for repeat in range(count + 1):
-        order = FRAMEWORKS[repeat % 4:] + FRAMEWORKS[:repeat % 4]
+        shift = repeat % len(FRAMEWORKS)
+        order = FRAMEWORKS[shift:] + FRAMEWORKS[:shift]
         for key, _, module, _ in order:
             out = subprocess.run(
                 [venv_python(key), os.path.join(HERE, "startup.py"), module],
@@ -222,7 +224,14 @@ def report(mode, settings, setups, startup, times, elapsed):
         add(f"| {name} | " + " | ".join(f"{us[name][k]:.1f}" for k in keys) + " |")
     add("| **geometric mean** | " + " | ".join(
         f"**{geomean(us[n][k] for n in names):.1f}**" for k in keys) + " |")
-    for reference in (FLASK, BOTTLE, WERKZEUG):
+    add("")
+    add(f"Geometric means: {labels[OURS]} {geomean(us[n][OURS] for n in names):.1f} µs"
+        f" ({geomean(ratio(times, n, OURS, FLASK) for n in names):.2f}× Flask 3.1),"
+        f" {labels[FALCON]} {geomean(us[n][FALCON] for n in names):.1f} µs"
+        f" ({geomean(ratio(times, n, FALCON, FLASK) for n in names):.2f}× Flask 3.1);"
+        f" {labels[OURS]} ÷ {labels[FALCON]}:"
+        f" {geomean(ratio(times, n, OURS, FALCON) for n in names):.2f}×.")
+    for reference in (FLASK, BOTTLE, WERKZEUG, FALCON):
         others = [k for k in keys if k != reference]
         add("")
         add(f"## Ratio to {labels[reference]} (lower is faster)")
@@ -238,12 +247,14 @@ def report(mode, settings, setups, startup, times, elapsed):
     add("## Extra scenarios (not in the geometric means)")
     add("")
     add("| scenario | " + " | ".join(f"{labels[k]} (µs)" for k in keys) + " | "
-        + " | ".join(f"{labels[k]} ÷ Flask 3.1" for k in keys if k != FLASK) + " |")
-    add("|---" * (2 * len(keys)) + "|")
+        + " | ".join(f"{labels[k]} ÷ Flask 3.1" for k in keys if k != FLASK)
+        + f" | {labels[OURS]} ÷ {labels[FALCON]} |")
+    add("|---" * (2 * len(keys) + 1) + "|")
     for scenario in scenarios.EXTRAS:
         name = scenario.name
         add(f"| {name} | " + " | ".join(f"{us[name][k]:.1f}" for k in keys) + " | "
-            + " | ".join(f"{ratio(times, name, k, FLASK):.2f}×" for k in keys if k != FLASK) + " |")
+            + " | ".join(f"{ratio(times, name, k, FLASK):.2f}×" for k in keys if k != FLASK)
+            + f" | {ratio(times, name, OURS, FALCON):.2f}× |")
     add("")
     add("## Start-up and memory (fresh processes, medians)")
     add("")
