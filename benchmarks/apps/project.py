@@ -1,5 +1,6 @@
 """The benchmark applications written for this repository's flask.py,
-the way its documentation writes them.
+the way its documentation writes them. flask31.py runs this same code on
+Flask 3.1.
 
 Importing this module imports the framework and nothing else, so that the
 start-up probe times exactly the framework's import plus
