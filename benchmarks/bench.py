@@ -311,7 +311,7 @@ def ratio_between(times, name, reference_name, key):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a short run, under a minute")
+    parser.add_argument("--quick", action="store_true", help="a short run, about a minute")
     parser.add_argument("--output", help="where to save the Markdown report")
     options = parser.parse_args()
     mode = "quick" if options.quick else "full"
