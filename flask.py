@@ -7,19 +7,18 @@ and routing, Jinja2 for templates and itsdangerous for signed cookies.
 
 This module is the whole framework. Read it from top to bottom: the request
 and response classes, the session object, the request context and its
-stack, the helper functions that views call, the :class:`Flask`
-application object in the order a request travels through it, the session
-cookie's format, the static files middleware, and the context-local
-proxies ``request``, ``session``, ``g`` and ``current_app``.
+stack (with URL matching, done when the context is made, as in 0.1), the
+helper functions that views call, the :class:`Flask` application object in
+the order a request travels through it, the session cookie's format, the
+static files middleware, and the context-local proxies ``request``,
+``session``, ``g`` and ``current_app``.
 
-The last section, "the direct path", can be skipped on a first reading. It
-makes requests cheaper by skipping work that nothing can observe: matching
-with a URL adapter shared by similar requests, calling the view without
-the dispatching methods when none is overridden, and sending a str or
-bytes result (or a plain 404 or 405) straight to the WSGI server when no
-hook, override or response class could see a response object. What is
-sent is byte for byte what the full path sends; a differential test
-checks it.
+One shortcut makes requests cheaper, and it is taken in one place
+(:meth:`Flask._send_plain`, called from :meth:`Flask.wsgi_app`): a str or
+bytes result, or an HTTP error page, that nothing could see as a response
+object is sent without building one. Its headers come from the same code
+the full path uses, and a differential test checks that the bytes are the
+same.
 
 :license: BSD-3-Clause, see LICENSE for details.
 """
@@ -38,20 +37,15 @@ import warnings
 import zlib
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
+from io import BytesIO
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, TypeVar, cast
 from urllib.parse import parse_qsl
 from uuid import UUID
 
 from markupsafe import Markup, escape
 from werkzeug.datastructures import CallbackDict
-from werkzeug.exceptions import (
-    HTTPException,
-    InternalServerError,
-    MethodNotAllowed,
-    NotFound,
-    RequestEntityTooLarge,
-    abort,
-)
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, abort
+from werkzeug.formparser import FormDataParser
 from werkzeug.http import dump_cookie
 from werkzeug.local import LocalStack
 from werkzeug.middleware.shared_data import SharedDataMiddleware
@@ -59,16 +53,15 @@ from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.security import safe_join
 from werkzeug.utils import cached_property as _werkzeug_cached_property
-from werkzeug.utils import redirect
+from werkzeug.utils import get_content_type, redirect
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
-from werkzeug.wsgi import ClosingIterator, get_host
+from werkzeug.wsgi import ClosingIterator, LimitedStream, get_content_length, get_host, get_input_stream
 
 # Jinja2 and itsdangerous are imported where they are first needed (the
 # first template, the first session cookie): a process that serves a
 # single request, as under CGI, only pays for what that request uses.
 if TYPE_CHECKING:
-    from itsdangerous import Signer
     from jinja2 import Environment, FileSystemLoader, Template
 
 __version__ = "0.1.1"
@@ -106,6 +99,47 @@ class _JSON:
             raise ValueError("the JSON body is nested too deeply") from None
 
 
+class _FormParser(FormDataParser):
+    """Werkzeug's form parser, with the request's ``max_form_memory_size``
+    and ``max_form_parts`` applied to urlencoded bodies as well: a body
+    larger, or of more fields, is refused with 413 before it is parsed.
+
+    Works around: Werkzeug 3 applies both limits to multipart bodies only,
+    and a urlencoded body of many small fields takes about 40 times its
+    size in memory once parsed."""
+
+    def parse(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None,
+        options: dict[str, str] | None = None,
+    ) -> Any:
+        if mimetype == "application/x-www-form-urlencoded":
+            limit = self.max_form_memory_size
+            if limit is not None and content_length is not None and content_length > limit:
+                raise RequestEntityTooLarge()
+            data = stream.read() if limit is None else stream.read(limit + 1)
+            if limit is not None and len(data) > limit:
+                raise RequestEntityTooLarge()
+            # Every field but the last ends with "&".
+            if self.max_form_parts is not None and data.count(b"&") >= self.max_form_parts:
+                raise RequestEntityTooLarge()
+            stream = BytesIO(data)
+        return super().parse(stream, mimetype, content_length, options)
+
+
+class _LimitedBody(LimitedStream):
+    """A request body sent without a Content-Length (chunked), read to at
+    most ``limit`` bytes: reading a byte more is a 413."""
+
+    def __init__(self, stream: IO[bytes], limit: int):
+        super().__init__(stream, limit + 1, is_max=True)
+
+    def readinto(self, buffer: Any) -> int | None:
+        size = super().readinto(buffer)
+        if self.is_exhausted:
+            raise RequestEntityTooLarge()
+        return size
+
+
 class Request(_WerkzeugRequest):
     """The request object used by default: Werkzeug's request, plus the
     result of URL matching.
@@ -127,6 +161,9 @@ class Request(_WerkzeugRequest):
     # What get_json() parses with: see _JSON.
     json_module: Any = _JSON
 
+    # What parses the form: see _FormParser.
+    form_data_parser_class = _FormParser
+
     # Werkzeug's cached_property, like the properties these replace:
     # functools' takes a lock on the first use, which is every request.
     @_werkzeug_cached_property
@@ -146,6 +183,21 @@ class Request(_WerkzeugRequest):
             # its work for each of them.
             pairs = [pair.partition("=")[::2] for pair in query.split("&") if pair]
         return self.parameter_storage_class(pairs)
+
+    @_werkzeug_cached_property
+    def stream(self) -> IO[bytes]:
+        """The request body, as Werkzeug's ``stream``, except that a body
+        sent without a Content-Length (chunked) that is longer than
+        ``max_content_length`` is refused with 413 Request Entity Too Large
+        when it is read.
+
+        Works around: Werkzeug 3 stops reading such a body at the limit and
+        parses what it read as if it were the whole body."""
+        limit = self.max_content_length
+        environ = self.environ
+        if limit is None or self.content_length is not None or "wsgi.input_terminated" not in environ:
+            return get_input_stream(environ, max_content_length=limit)
+        return cast(IO[bytes], _LimitedBody(environ["wsgi.input"], limit))
 
     # The streams _get_file_stream made for this request's uploads.
     _upload_streams: list[IO[bytes]] | None = None
@@ -228,6 +280,14 @@ class Session(CallbackDict[str, Any]):
         #: set this to ``True`` yourself after such a change.
         self.modified = False
 
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """Return ``session[key]``, storing ``default`` there first if the
+        key is missing. The session counts as modified either way, as in
+        0.1: what it returns is often changed in place
+        (``session.setdefault('cart', []).append(item)``)."""
+        self.modified = True
+        return super().setdefault(key, default)
+
 
 def _mark_modified(session: Session) -> None:
     session.modified = True
@@ -256,6 +316,91 @@ class _RequestGlobals:
     until the request ends (a database connection, the current user)."""
 
 
+class _URLMap(Map):
+    """Werkzeug's :class:`~werkzeug.routing.Map`, counting the rules added
+    to it, so that what matching remembered (see :func:`_matching_adapter`)
+    is dropped when a rule is added."""
+
+    rules_added = 0
+
+    def add(self, rulefactory: Any) -> None:
+        super().add(rulefactory)
+        self.rules_added += 1
+
+
+#: The environ keys a URL adapter depends on besides the path and query
+#: string, which are passed to it at every match.
+_ADAPTER_KEY = (
+    "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME",
+    "REQUEST_METHOD", "HTTP_CONNECTION", "HTTP_UPGRADE",
+)
+
+
+def _matching_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, dict[str, str]]:
+    """The URL adapter that matches a request, shared by the requests with
+    the same host, scheme, script name and method, and the endpoints of the
+    paths it matched to a rule without variable parts, each path exactly
+    the rule's (so the app's rules bound them, whatever clients send)."""
+    url_map = app.url_map
+    # Only the stock binding is known to depend on nothing else in the
+    # environ; checked at every request, so that an override counts.
+    if (
+        not isinstance(url_map, _URLMap) or "_bind_url_map" in app.__dict__
+        or type(app)._bind_url_map is not Flask._bind_url_map
+        or type(url_map).bind_to_environ is not Map.bind_to_environ
+    ):
+        return app._bind_url_map(environ), {}
+    key = tuple(map(environ.get, _ADAPTER_KEY))
+    shared = app._url_adapters.get(key)
+    # What was remembered lasts while the map and its rules stay the same.
+    if shared is not None and shared[0].map is url_map and shared[2] == url_map.rules_added:
+        return shared[0], shared[1]
+    adapter = app._bind_url_map(environ)
+    if type(adapter) is not MapAdapter:
+        return adapter, {}
+    # The Host header is the client's choice: the adapters kept are bounded.
+    if len(app._url_adapters) >= 64:
+        app._url_adapters.clear()
+    app._url_adapters[key] = (adapter, {}, url_map.rules_added)
+    return adapter, app._url_adapters[key][1]
+
+
+def _wsgi_text(environ: dict[str, Any], name: str, default: str) -> str:
+    # A WSGI string holds the request's bytes as latin-1; decode them as
+    # UTF-8, as Werkzeug does when it binds a map to an environ.
+    value: str | None = environ.get(name)
+    if value is None:
+        return default
+    if value.isascii():
+        return value
+    return value.encode("latin-1").decode("utf-8", "replace")
+
+
+#: What URL matching found: the endpoint and the view arguments, or the
+#: HTTP exception it raised (a 404, a 405, a redirect).
+_Routing = tuple["str | None", "dict[str, Any] | None", "HTTPException | None"]
+
+
+def _match_url(app: Flask, environ: dict[str, Any]) -> _Routing:
+    """Match a request's URL: its path, method, host and script name as
+    the request arrived."""
+    adapter, static_paths = _matching_adapter(app, environ)
+    path = _wsgi_text(environ, "PATH_INFO", "/")
+    endpoint = static_paths.get(path)
+    if endpoint is not None:
+        return endpoint, {}, None
+    try:
+        rule, view_args = adapter.match(
+            path, environ.get("REQUEST_METHOD", "GET"), return_rule=True,
+            query_args=_wsgi_text(environ, "QUERY_STRING", ""),
+        )
+    except HTTPException as e:
+        return None, None, e
+    if not view_args and rule.rule == path:
+        static_paths[path] = str(rule.endpoint)
+    return str(rule.endpoint), dict(view_args), None
+
+
 class _RequestContext:
     """Everything that belongs to one request: the application, the
     request object, the URL adapter, the session and ``g``.
@@ -267,25 +412,22 @@ class _RequestContext:
     def __init__(self, app: Flask, environ: dict[str, Any]):
         self.app = app
         self.environ = environ
-        # What URL matching found (endpoint, view_args, routing_exception),
-        # for the request object whenever it is made.
-        self._routing: tuple[str | None, dict[str, Any] | None, HTTPException | None] = (
-            None, None, None
-        )
         if app.trusted_hosts is not None:
             # A 400 for a Host the application does not serve, before a
             # redirect or a URL is built from it.
             get_host(environ, app.trusted_hosts)
-        if app.max_content_length is not None:
-            # Werkzeug enforces the limit on whatever reads the body; a
-            # body announced as too large is refused before anything does.
-            self.request.max_content_length = app.max_content_length
-            length = self.request.content_length
-            if length is not None and length > app.max_content_length:
+        limit = app.max_content_length
+        if limit is not None:
+            # A body announced as too large is refused before anything
+            # reads it; the request enforces the limit on what is read.
+            length = get_content_length(environ)
+            if length is not None and length > limit:
                 raise RequestEntityTooLarge()
-        # Matching uses an adapter shared with similar requests; a Host
+        # The URL is matched now, as in 0.1, where the context bound the
+        # URL adapter: a before-request function that changes the environ
+        # (the method, the path) does not change which view runs. A Host
         # header that cannot be bound is a 400 from here.
-        self._match_adapter, self._static_matches = _shared_url_adapter(app, environ)
+        self._routing: _Routing = _match_url(app, environ)
         self.g = _RequestGlobals()
         self.flashes: list[Any] | None = None
         self._session: Session | None = None
@@ -301,44 +443,15 @@ class _RequestContext:
         # (a view may read it many times through the proxy).
         if name != "request":
             raise AttributeError(name)
-        self.request = self.app.request_class(self.environ)
-        self._set_routing(*self._routing)
-        return self.request
-
-    def _set_routing(
-        self, endpoint: str | None, view_args: dict[str, Any] | None,
-        exception: HTTPException | None,
-    ) -> None:
-        self._routing = (endpoint, view_args, exception)
-        if "request" in self.__dict__:
-            request = self.request
-            request.endpoint, request.view_args, request.routing_exception = self._routing
-
-    def _match(self) -> tuple[str, dict[str, Any]]:
-        # URL matching, for Flask.match_request and the direct path: the
-        # request's own path, method and query string (for redirects),
-        # with the adapter it shares with similar requests. The paths that
-        # adapter matched to a rule without variable parts are remembered
-        # (see "The direct path").
-        environ = self.environ
-        path = _wsgi_text(environ, "PATH_INFO", "/")
-        endpoint = self._static_matches.get(path)
-        if endpoint is not None:
-            self._set_routing(endpoint, {}, None)
-            return endpoint, {}
-        try:
-            endpoint, view_args = self._match_adapter.match(
-                path, environ["REQUEST_METHOD"],
-                query_args=_wsgi_text(environ, "QUERY_STRING", ""),
-            )
-        except HTTPException as e:
-            self._set_routing(None, None, e)
-            raise
-        endpoint, view_args = str(endpoint), dict(view_args)
-        if not view_args:
-            _remember_static_match(self._static_matches, path, endpoint)
-        self._set_routing(endpoint, view_args, None)
-        return endpoint, view_args
+        app = self.app
+        request = self.request = app.request_class(self.environ)
+        request.endpoint, request.view_args, request.routing_exception = self._routing
+        if app.max_content_length is not None:
+            request.max_content_length = app.max_content_length
+        request.max_form_memory_size = app.max_form_memory_size
+        # None lifts the limit, though Werkzeug's annotation says int.
+        request.max_form_parts = app.max_form_parts  # type: ignore[assignment]
+        return request
 
     @_werkzeug_cached_property
     def url_adapter(self) -> MapAdapter:
@@ -488,7 +601,12 @@ def render_template_string(source: str, **context: Any) -> str:
     """
     app = _current_context().app
     app.update_template_context(context)
-    return _compiled_template(app.jinja_env, source).render(context)
+    return app._compiled_template(source).render(context)
+
+
+#: How many characters of source the templates that render_template_string
+#: keeps compiled may have in all, per application.
+_STRING_TEMPLATES_SIZE = 512 * 1024
 
 
 class Flask:
@@ -543,9 +661,19 @@ class Flask:
     session_cookie_secure: bool = False
 
     #: The largest request body accepted, in bytes; a larger one is
-    #: refused with 413 Request Entity Too Large before it is read.
+    #: refused with 413 Request Entity Too Large before it is read (or,
+    #: sent without a Content-Length, as soon as the limit is passed).
     #: ``None`` accepts any size.
     max_content_length: int | None = None
+
+    #: The largest form body parsed in memory, in bytes: a urlencoded
+    #: body, or a multipart field that is not a file. A larger one is
+    #: refused with 413 before it is parsed. ``None`` removes the limit.
+    max_form_memory_size: int | None = 500_000
+
+    #: The most fields (and files) a form may have; more are refused with
+    #: 413 before they are parsed. ``None`` removes the limit.
+    max_form_parts: int | None = 1_000
 
     #: The host names the application serves (``'example.com'``, or
     #: ``'.example.com'`` for it and its subdomains). A request for any
@@ -582,9 +710,13 @@ class Flask:
         ]
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
         self.url_map: Map = _URLMap()
-        # See "The direct path" at the end of the module.
-        self._url_adapters: dict[tuple[Any, ...], tuple[MapAdapter, dict[str, str], int | None]] = {}
-        self._direct_plan: _DirectPlan | None = None
+        # The adapters that match requests (see _matching_adapter), the
+        # status lines _send_plain sends, and render_template_string's
+        # compiled templates with the length of their sources in all.
+        self._url_adapters: dict[tuple[Any, ...], tuple[MapAdapter, dict[str, str], int]] = {}
+        self._status_lines: dict[int, str] = {}
+        self._string_templates: dict[str, Template] = {}
+        self._string_templates_size = 0
         if self.static_path is not None:
             # Static files are served ahead of the application, as in 0.1:
             # before_request functions (a login check) never see them. The
@@ -725,6 +857,29 @@ class Flask:
         for key, value in extra.items():
             context.setdefault(key, value)
 
+    def _compiled_template(self, source: str) -> Template:
+        # render_template_string's templates, compiled once per source with
+        # the current environment (Jinja2 caches named templates only).
+        # Kept with the application, up to _STRING_TEMPLATES_SIZE
+        # characters of source in all, the least recently used dropped
+        # first, so that the cache is bounded whatever the sources.
+        env, cache = self.jinja_env, self._string_templates
+        template = cache.pop(source, None)
+        if template is not None and template.environment is env:
+            cache[source] = template
+            return template
+        if template is not None:
+            self._string_templates_size -= len(source)
+        template = env.from_string(source)
+        if len(source) <= _STRING_TEMPLATES_SIZE:
+            self._string_templates_size += len(source)
+            while self._string_templates_size > _STRING_TEMPLATES_SIZE:
+                oldest = next(iter(cache))
+                del cache[oldest]
+                self._string_templates_size -= len(oldest)
+            cache[source] = template
+        return template
+
     def open_resource(self, resource: str, mode: str = "r") -> Any:
         """Open a file of the application's, relative to :attr:`root_path`::
 
@@ -811,24 +966,17 @@ class Flask:
             # header) gets its 4xx here instead of a 500 from the server.
             return e(environ, start_response)
         with ctx:
-            # What may skip work that nothing could observe (see "The direct
-            # path" at the end), worked out once per application state.
-            plan = _direct_plan(self)
             try:
-                if plan.dispatch and not self.before_request_funcs:
-                    rv = self._dispatch(ctx, ctx._match)
-                else:
-                    rv = self.preprocess_request()
-                    if rv is None:
-                        rv = self.dispatch_request()
+                rv = self.preprocess_request()
+                if rv is None:
+                    rv = self.dispatch_request()
             except Exception as e:
                 # Whatever the handler returns is the answer: a refused
                 # request never goes on to its view.
                 rv = self._handle_exception(ctx, e)
-            if plan.content_type is not None and not self.after_request_funcs:
-                sent = _send_directly(self, plan, ctx, rv, environ, start_response)
-                if sent is not None:
-                    return sent
+            sent = self._send_plain(ctx, rv, start_response)
+            if sent is not None:
+                return sent
             response = self._finish_request(ctx, rv)
             return response(environ, start_response)
 
@@ -867,10 +1015,14 @@ class Flask:
         return None
 
     def match_request(self) -> tuple[str, dict[str, Any]]:
-        """Match the request's URL against the URL map. Store the endpoint
-        and view arguments on the request and return them; on failure,
-        store the exception on the request and raise it."""
-        return _current_context()._match()
+        """Return the endpoint and view arguments that the request's URL
+        matched when its context was made (they are also on the request);
+        raise the routing exception (a 404, 405 or redirect) if it matched
+        nothing."""
+        endpoint, view_args, error = _current_context()._routing
+        if error is not None:
+            raise error
+        return cast(str, endpoint), cast("dict[str, Any]", view_args)
 
     def _bind_url_map(self, environ: dict[str, Any]) -> MapAdapter:
         # The one place that creates URL adapters: the request's own
@@ -879,20 +1031,16 @@ class Flask:
         return self.url_map.bind_to_environ(environ)
 
     def dispatch_request(self) -> Any:
-        """Match the URL and call the view. Return what the view returns,
-        or, if it raises, what the matching error handler returns (the
-        HTTP exception itself when there is none). That need not be a
-        response object yet: :meth:`make_response` makes it one."""
-        return self._dispatch(_current_context(), self.match_request)
-
-    def _dispatch(self, ctx: _RequestContext, match: Callable[[], tuple[str, dict[str, Any]]]) -> Any:
-        # dispatch_request's work, with the matching to use: match_request,
-        # or, on the direct path, the context's own matching without it.
+        """Call the view the URL matched. Return what the view returns,
+        or, if matching failed or the view raises, what the matching error
+        handler returns (the HTTP exception itself when there is none).
+        That need not be a response object yet: :meth:`make_response`
+        makes it one."""
         try:
-            endpoint, values = match()
+            endpoint, values = self.match_request()
             return self.view_functions[endpoint](**values)
         except Exception as e:
-            return self._handle_exception(ctx, e)
+            return self._handle_exception(_current_context(), e)
 
     def _handle_exception(self, ctx: _RequestContext, e: Exception) -> Any:
         # The one place where an exception becomes a handler's result. An
@@ -943,13 +1091,60 @@ class Flask:
         except Exception as e:
             rv = self._handle_exception(ctx, e)
         try:
-            return self.make_response(rv)
+            response = self.make_response(rv)
         except Exception as e:
             # The error handler returned something that is no response.
             if self.debug:
                 raise
             self._log_exception(ctx, e)
-            return self.make_response(InternalServerError())
+            response = self.make_response(InternalServerError())
+        # The session is not saved (saving may be what failed), but what
+        # the handler sent may still depend on it.
+        if ctx._session is not None:
+            _add_headers(response, self._session_headers(ctx._session, cookie=False))
+        return response
+
+    def _send_plain(
+        self, ctx: _RequestContext, rv: Any, start_response: Callable[..., Any]
+    ) -> Iterable[bytes] | None:
+        # The one shortcut of a request's path: a str or bytes result, or
+        # the page of an HTTP error that no handler took, is sent without
+        # building a response object when nothing could see one (no
+        # after-request function, no method that takes a response
+        # overridden, the stock response class). The full path is taken
+        # otherwise (None). Its status line comes from the response class,
+        # Content-Type from its default_mimetype (or the error's own
+        # headers), and what the session adds from _session_headers, as on
+        # the full path; tests/test_plain_responses.py compares the bytes.
+        if (
+            self.after_request_funcs or self.response_class is not Response
+            or _response_methods(type(self)) != _response_methods(Flask)
+            or not self.__dict__.keys().isdisjoint(_RESPONSE_METHODS)
+        ):
+            return None
+        environ = ctx.environ
+        if isinstance(rv, (str, bytes)):
+            code, body = 200, rv
+            headers = [("Content-Type", get_content_type(Response.default_mimetype, "utf-8"))]
+        elif (
+            isinstance(rv, HTTPException) and type(rv).get_response is HTTPException.get_response
+            and rv.response is None and isinstance(rv.code, int) and rv.code >= 400
+        ):
+            code, body, headers = rv.code, rv.get_body(environ), list(rv.get_headers(environ))
+        else:
+            return None
+        try:
+            data = body.encode() if isinstance(body, str) else bytes(body)
+            headers.append(("Content-Length", str(len(data))))
+            if ctx._session is not None:
+                headers += self._session_headers(ctx._session)
+        except Exception:
+            return None  # the full path meets the same error and handles it
+        status = self._status_lines.get(code)
+        if status is None:
+            status = self._status_lines[code] = Response(status=code).status
+        start_response(status, headers)
+        return _PlainBody() if environ["REQUEST_METHOD"] == "HEAD" else _PlainBody((data,))
 
     def make_response(self, rv: Any) -> Response:
         """Turn the return value of a view into a :attr:`response_class`
@@ -986,16 +1181,17 @@ class Flask:
 
     def process_response(self, response: Response) -> Response:
         """Pass the response through the :meth:`after_request` functions
-        in order, each of which may replace it, then save the session.
+        in order, each of which may replace it, then save the session if
+        the request opened it.
 
         :param response: a :attr:`response_class` object.
         :return: the response to send, a :attr:`response_class` object.
         """
         for func in self.after_request_funcs:
             response = func(response)
-        ctx = _current_context()
-        if ctx._session is not None and ctx._session.modified:
-            self.save_session(ctx._session, response)
+        session = _current_context()._session
+        if session is not None:
+            self.save_session(session, response)
         return response
 
     # -- sessions ----------------------------------------------------------
@@ -1013,52 +1209,103 @@ class Flask:
             return _NullSession()
         cookie = request.cookies.get(self.session_cookie_name)
         if cookie:
-            signer = _session_signer(self.secret_key, tuple(self.secret_key_fallbacks))
-            data = _load_session_cookie(signer, cookie, self.session_lifetime)
+            data = _load_session_cookie(self._session_keys(), cookie, self.session_lifetime)
             if isinstance(data, dict):
                 return Session(data, new=False)
         return Session()
 
     def save_session(self, session: Session, response: Response) -> None:
-        """Store a changed session in the response's cookie (HttpOnly,
-        SameSite=Lax, Secure if :attr:`session_cookie_secure`), signed with
-        :attr:`secret_key` and the time, or delete the cookie if the
-        session was emptied. :meth:`process_response` calls it only when
-        the session changed.
+        """Add what the session needs to the response: ``Vary: Cookie``,
+        since the page may depend on the session, and, if the session was
+        changed, its cookie (HttpOnly, SameSite=Lax, Secure if
+        :attr:`session_cookie_secure` or the cookie's name asks for it),
+        signed with :attr:`secret_key` and the time, or the cookie's
+        deletion if the session was emptied. :meth:`process_response`
+        calls it when the request opened the session.
 
         :param session: the session to save.
         :param response: a :attr:`response_class` object.
         """
-        name = self.session_cookie_name
-        if session:
-            value = self._session_cookie_value(session)
-            response.set_cookie(name, value, **self._session_cookie_options())
-        elif name in _current_context().request.cookies:
-            response.delete_cookie(name, **self._session_cookie_options())
+        _add_headers(response, self._session_headers(session))
 
-    def _session_cookie_value(self, session: Session) -> str:
-        # The signed cookie value of a session, for save_session and the
-        # direct path.
-        key = self.secret_key
+    def _session_headers(self, session: Session, cookie: bool = True) -> list[tuple[str, str]]:
+        # The one place that decides the headers a session adds to a
+        # response, for save_session and _send_plain: the Vary header, and
+        # (with ``cookie``) the Set-Cookie header of a changed session.
+        if isinstance(session, _NullSession):
+            return []  # always empty: nothing depends on the cookie
+        headers = [("Vary", "Cookie")]
+        if not (cookie and session.modified):
+            return headers
+        name = self.session_cookie_name
+        options: dict[str, Any] = {
+            "httponly": True, "samesite": "Lax", "max_size": self.response_class.max_cookie_size,
+            # Browsers refuse a cookie of either prefix without Secure (our
+            # cookie already has Path=/ and no Domain, as __Host- requires).
+            "secure": self.session_cookie_secure or name.startswith(("__Secure-", "__Host-")),
+        }
+        if session:
+            value = _dump_session_cookie(self._session_keys(signing=True), dict(session))
+            headers.append(("Set-Cookie", dump_cookie(name, value, **options)))
+        elif name in _current_context().request.cookies:
+            headers.append(("Set-Cookie", dump_cookie(name, "", max_age=0, expires=0, **options)))
+        return headers
+
+    def _session_keys(self, signing: bool = False) -> tuple[Any, tuple[bytes, ...]]:
+        # The keys of the session cookie (see _session_keys below), once
+        # the settings are checked. A weak key warns when it signs, a weak
+        # fallback whenever it could accept a cookie; not in debug mode.
+        key, fallbacks = self.secret_key, self.secret_key_fallbacks
         if not key:
             raise RuntimeError(_NO_SECRET_KEY)
-        weakness = None if self.debug else _weak_secret_key(key)
-        if weakness:
-            warnings.warn(
-                f"The session is signed with a secret key that {weakness}:"
-                " anyone who guesses it can sign sessions of their own."
-                " Set secret_key to a long random value, read from the"
-                " environment.",
-                UserWarning,
-                stacklevel=3,
+        if isinstance(fallbacks, (str, bytes)):
+            raise TypeError(
+                "secret_key_fallbacks is a single key: assign a list of keys,"
+                " app.secret_key_fallbacks = [old_key]"
             )
-        signer = _session_signer(key, tuple(self.secret_key_fallbacks))
-        return _dump_session_cookie(signer, dict(session))
+        checked = [("The session is signed with a secret key", key)] * signing + [
+            ("A key of secret_key_fallbacks", fallback) for fallback in fallbacks
+        ]
+        for what, weak_key in checked:
+            if not weak_key:
+                raise ValueError(f"{what} is empty: set a long random value")
+            weakness = None if self.debug else _weak_secret_key(weak_key)
+            if weakness:
+                warnings.warn(
+                    f"{what} that {weakness}: anyone who guesses it can sign"
+                    " sessions of their own. Set a long random value, read"
+                    " from the environment.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        return _session_keys(key, tuple(fallbacks))
 
-    def _session_cookie_options(self) -> dict[str, Any]:
-        # The session cookie's attributes, for save_session and the direct
-        # path.
-        return {"httponly": True, "samesite": "Lax", "secure": self.session_cookie_secure}
+
+def _add_headers(response: Response, headers: list[tuple[str, str]]) -> None:
+    # Add headers to a response; a Vary header joins the one it may have.
+    for name, value in headers:
+        if name == "Vary":
+            response.vary.add(value)
+        else:
+            response.headers.add(name, value)
+
+
+class _PlainBody(list[bytes]):
+    """The body :meth:`Flask._send_plain` sends: a list of byte strings
+    with the ``close()`` that the full path's body also has."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        pass
+
+
+#: The methods of :class:`Flask` that see a response object: overriding
+#: any of them (on a subclass or the instance) turns _send_plain off.
+_RESPONSE_METHODS = (
+    "make_response", "process_response", "save_session", "_finish_request", "_session_headers",
+)
+_response_methods = operator.attrgetter(*_RESPONSE_METHODS)
 
 
 # -- the session cookie's format ---------------------------------------------
@@ -1207,15 +1454,14 @@ _session_json = _SessionJSON()
 
 
 @lru_cache(maxsize=16)
-def _session_signer(secret_key: str | bytes, fallbacks: tuple[str | bytes, ...]) -> Signer:
-    """The itsdangerous signer of session cookies for a secret key and its
-    fallbacks: it signs with ``secret_key`` and accepts a signature made
-    with any of the keys. Made once per set of keys, with each signing key
-    derived once."""
+def _session_keys(secret_key: str | bytes, fallbacks: tuple[str | bytes, ...]) -> tuple[Any, tuple[bytes, ...]]:
+    """itsdangerous's HMAC-SHA256 and the keys it signs session cookies
+    with, derived from ``secret_key`` (the first, which signs) and the
+    fallbacks (which are also accepted), once per set of keys."""
     from itsdangerous import Signer
 
-    keys: Any = [*fallbacks, secret_key]  # itsdangerous signs with the last
-    return _derive_keys_once(Signer(keys, salt="flask.session", digest_method=hashlib.sha256))
+    signer = Signer(secret_key, salt="flask.session", digest_method=hashlib.sha256)
+    return signer.algorithm, tuple(signer.derive_key(key) for key in (secret_key, *fallbacks))
 
 
 def _b64encode(data: bytes) -> bytes:
@@ -1236,7 +1482,7 @@ def _compress(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def _dump_session_cookie(signer: Signer, session: dict[str, Any]) -> str:
+def _dump_session_cookie(keys: tuple[Any, tuple[bytes, ...]], session: dict[str, Any]) -> str:
     """The signed cookie value that holds ``session``, signed now."""
     data = _session_json.dumps(session).encode()
     payload = _b64encode(data)
@@ -1246,15 +1492,21 @@ def _dump_session_cookie(signer: Signer, session: dict[str, Any]) -> str:
             payload = b"." + _b64encode(compressed)
     now = int(_time.time())
     value = payload + b"." + _b64encode(now.to_bytes((now.bit_length() + 7) // 8, "big"))
-    return (value + b"." + signer.get_signature(value)).decode("ascii")
+    algorithm, derived = keys
+    return (value + b"." + _b64encode(algorithm.get_signature(derived[0], value))).decode("ascii")
 
 
-def _load_session_cookie(signer: Signer, cookie: str, lifetime: timedelta) -> Any:
+def _load_session_cookie(keys: tuple[Any, tuple[bytes, ...]], cookie: str, lifetime: timedelta) -> Any:
     """The data of a signed cookie value, or ``None`` if its signature is
     wrong, it is older than ``lifetime`` (or from the future), or it
     holds no session."""
     value, _, signature = cookie.encode("utf-8", "replace").rpartition(b".")
-    if not signer.verify_signature(value, signature):
+    algorithm, derived = keys
+    try:
+        mac = _b64decode(signature)
+    except ValueError:
+        return None
+    if not any(algorithm.verify_signature(key, value, mac) for key in derived):
         return None
     payload, _, timestamp = value.rpartition(b".")
     try:
@@ -1301,7 +1553,8 @@ class _StaticFiles(SharedDataMiddleware):
     On top of Werkzeug's middleware: the folder is looked up at each
     request (so a changed :attr:`Flask.root_path` counts), a symlink that
     leads out of the folder is not followed, only GET and HEAD are served,
-    and HEAD gets the headers without the file.
+    HEAD gets the headers without the file, and a Host that is not one of
+    :attr:`Flask.trusted_hosts` gets the same 400 as from the application.
     """
 
     def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]):
@@ -1327,6 +1580,11 @@ class _StaticFiles(SharedDataMiddleware):
             self._raw_prefix
         ):
             return self.app(environ, start_response)
+        if self.flask_app.trusted_hosts is not None:
+            try:
+                get_host(environ, self.flask_app.trusted_hosts)
+            except HTTPException as e:
+                return e(environ, start_response)
         body = super().__call__(environ, start_response)
         if method == "HEAD":
             if hasattr(body, "close"):
@@ -1366,238 +1624,3 @@ g = cast(Any, _request_ctx_stack("g", unbound_message=_NO_CONTEXT))
 
 #: The application handling the current request (see :class:`Flask`).
 current_app = cast(Flask, _request_ctx_stack("app", unbound_message=_NO_CONTEXT))
-
-
-# -- The direct path: work skipped when nothing can observe it -----------------
-#
-# Everything below only makes requests cheaper; a first reading can stop
-# here. Each shortcut skips work whose result nobody could see, and the
-# bytes sent are the same as without it (tests/test_direct_path.py sends
-# a few hundred requests both ways and compares them).
-#
-# - Matching reuses one URL adapter per host, scheme, script name and
-#   method instead of binding the map anew for every request, and
-#   remembers the paths it matched to rules without variable parts; the
-#   request's own adapter (ctx.url_adapter) is only made for url_for.
-# - Without before-request functions or overridden dispatching methods,
-#   the view is called right after matching.
-# - A view result of str or bytes, or a plain 404 or 405 from routing, goes
-#   straight to the WSGI server when no after-request function, overridden
-#   method or other response class could see the response object.
-# - The session's signing key is derived once per secret key, and
-#   render_template_string compiles each source once.
-
-#: The environ keys a URL adapter depends on besides the path and query
-#: string, which are passed to it at every match.
-_ADAPTER_KEY = (
-    "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME",
-    "REQUEST_METHOD", "HTTP_CONNECTION", "HTTP_UPGRADE",
-)
-
-
-def _shared_url_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, dict[str, str]]:
-    """The URL adapter for matching a request, and the endpoints of the
-    paths it matched to rules without variable parts."""
-    key = tuple(map(environ.get, _ADAPTER_KEY))
-    url_map = app.url_map
-    # What was remembered of matching lasts while the map and its rules
-    # stay the same: a new map, or a rule added to this one, starts afresh.
-    # Only the application's own map counts the rules added to it.
-    version = url_map.rules_added if isinstance(url_map, _URLMap) else None
-    shared = app._url_adapters.get(key)
-    if shared is not None and shared[0].map is url_map and shared[2] == version:
-        adapter, static_matches = shared[0], shared[1]
-    else:
-        adapter, static_matches = app._bind_url_map(environ), {}
-        # Only the stock binding and adapter are known to depend on nothing
-        # else in the environ and to match as Werkzeug does. The Host
-        # header is the client's choice: keep a bounded number of adapters.
-        if (
-            type(app)._bind_url_map is Flask._bind_url_map
-            and type(url_map).bind_to_environ is Map.bind_to_environ
-            and type(adapter) is MapAdapter
-        ):
-            if len(app._url_adapters) >= 64:
-                app._url_adapters.clear()
-            app._url_adapters[key] = (adapter, static_matches, version)
-    return adapter, static_matches if version is not None else {}
-
-
-class _URLMap(Map):
-    """Werkzeug's :class:`~werkzeug.routing.Map`, counting the rules added
-    to it, so that matches remembered before a new rule are dropped."""
-
-    rules_added = 0
-
-    def add(self, rulefactory: Any) -> None:
-        super().add(rulefactory)
-        self.rules_added += 1
-
-
-def _remember_static_match(static_matches: dict[str, str], path: str, endpoint: str) -> None:
-    # A path that matched a rule without variable parts matches it again
-    # as long as the adapter and the map's rules stay the same, as Bottle
-    # finds static routes in a dict. Werkzeug also matches "//about" to
-    # "/about": clients choose paths, so the number kept is bounded.
-    if len(static_matches) >= 256:
-        static_matches.clear()
-    static_matches[path] = endpoint
-
-
-def _wsgi_text(environ: dict[str, Any], name: str, default: str) -> str:
-    # A WSGI string holds the request's bytes as latin-1; decode them as
-    # UTF-8, as Werkzeug does when it binds a map to an environ.
-    value: str | None = environ.get(name)
-    if value is None:
-        return default
-    if value.isascii():
-        return value
-    return value.encode("latin-1").decode("utf-8", "replace")
-
-
-class _DirectBody(list[bytes]):
-    """The body of a response sent directly: a list of byte strings with
-    the ``close()`` that WSGI servers and middleware may call."""
-
-    __slots__ = ()
-
-    def close(self) -> None:
-        pass
-
-
-class _DirectPlan:
-    # What the direct path may do for one state of an application, worked
-    # out once: whether requests are dispatched directly (no dispatching
-    # method overridden) and, by asking the response class itself (so
-    # nothing here repeats Werkzeug's rules), the status line and
-    # Content-Type of a str or bytes body. It also remembers the responses
-    # of routing's plain 404 and 405.
-
-    def __init__(self, app: Flask, key: tuple[Any, ...]):
-        self.key = key
-        self.dispatch = _dispatchers(type(app)) == _dispatchers(Flask) and not any(
-            name in app.__dict__ for name in _DISPATCHERS
-        )
-        self.status = ""
-        self.content_type: tuple[str, str] | None = None
-        self.routing_errors: dict[tuple[Any, ...], tuple[str, list[tuple[str, str]], bytes]] = {}
-        overridden = _observers(type(app)) != _observers(Flask) or any(
-            name in app.__dict__ for name in _OBSERVERS
-        )
-        if overridden or app.response_class is not Response:
-            return
-        # A str and a bytes body must both come out as the body with a
-        # Content-Type and a Content-Length, the only headers sent directly.
-        environ = {"REQUEST_METHOD": "GET"}
-        (text, status, headers), (raw, _, raw_headers) = (
-            Response(body).get_wsgi_response(environ) for body in ("x", b"x")
-        )
-        if (
-            list(text) == list(raw) == [b"x"] and headers == raw_headers
-            and [name for name, _ in headers] == ["Content-Type", "Content-Length"]
-            and headers[1][1] == "1"
-        ):
-            self.status, self.content_type = status, headers[0]
-
-
-#: The methods that lead from the request context to the view's result:
-#: overriding any of them (on the class or the instance) turns direct
-#: dispatching off.
-_DISPATCHERS = ("preprocess_request", "dispatch_request", "match_request")
-_dispatchers = operator.attrgetter(*_DISPATCHERS)
-
-#: The methods that see the response object: overriding any of them turns
-#: direct sending off.
-_OBSERVERS = ("make_response", "process_response", "save_session", "_finish_request")
-_observers = operator.attrgetter(*_OBSERVERS)
-
-_overridable = operator.attrgetter(*_DISPATCHERS, *_OBSERVERS)
-
-
-def _direct_plan(app: Flask) -> _DirectPlan:
-    cls = type(app)
-    # Checked on every request, so that an override made at any time
-    # counts: a new instance attribute changes the dict's length.
-    key = (cls, app.response_class, len(app.__dict__), _overridable(cls))
-    plan = app._direct_plan
-    if plan is None or plan.key != key:
-        plan = app._direct_plan = _DirectPlan(app, key)
-    return plan
-
-
-def _send_directly(
-    app: Flask, plan: _DirectPlan, ctx: _RequestContext, rv: Any, environ: dict[str, Any],
-    start_response: Callable[..., Any],
-) -> _DirectBody | None:
-    """Send ``rv`` without a response object and return the body, or
-    return ``None`` when the full path must make the response."""
-    session = ctx._session
-    cookie = None
-    if session is not None and session.modified:
-        if not session or not isinstance(rv, (str, bytes)):
-            return None
-        try:
-            value = app._session_cookie_value(session)
-        except Exception:
-            return None  # the full path reports the error
-        cookie = dump_cookie(
-            app.session_cookie_name, value, max_size=Response.max_cookie_size,
-            **app._session_cookie_options(),
-        )
-    if isinstance(rv, (str, bytes)):
-        try:
-            data = rv.encode() if isinstance(rv, str) else bytes(rv)
-        except UnicodeError:
-            return None  # the full path reports the error
-        headers = [cast("tuple[str, str]", plan.content_type), ("Content-Length", str(len(data)))]
-        if cookie is not None:
-            headers.append(("Set-Cookie", cookie))
-        start_response(plan.status, headers)
-        return _DirectBody() if environ["REQUEST_METHOD"] == "HEAD" else _DirectBody((data,))
-    if (type(rv) is NotFound or type(rv) is MethodNotAllowed) and rv is ctx._routing[2]:
-        return _send_routing_error(app, plan, ctx, rv, environ, start_response)
-    return None
-
-
-def _send_routing_error(
-    app: Flask, plan: _DirectPlan, ctx: _RequestContext, rv: HTTPException,
-    environ: dict[str, Any], start_response: Callable[..., Any],
-) -> _DirectBody:
-    # The page of a 404 or 405 depends only on what is in the key: the
-    # first one is made by the full path and remembered. The URL rules
-    # bound the number of keys, whatever clients send.
-    methods = getattr(rv, "valid_methods", None)
-    key = (
-        type(rv), rv.description, tuple(methods) if methods else None,
-        environ["REQUEST_METHOD"] == "HEAD",
-    )
-    sent = plan.routing_errors.get(key)
-    if sent is None:
-        captured: list[Any] = []
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured[:] = [status, headers]
-            return captured.append
-
-        result = app._finish_request(ctx, rv)(environ, capture)
-        try:
-            body = b"".join(result)
-        finally:
-            result.close()  # type: ignore[attr-defined]
-        sent = plan.routing_errors[key] = (captured[0], captured[1], body)
-    start_response(sent[0], list(sent[1]))
-    return _DirectBody((sent[2],) if sent[2] else ())
-
-
-def _derive_keys_once(signer: Signer) -> Signer:
-    # itsdangerous derives the signing key from the secret key (a hash) on
-    # every sign and verify; the result only depends on the secret key.
-    signer.derive_key = lru_cache(maxsize=8)(signer.derive_key)  # type: ignore[method-assign]
-    return signer
-
-
-@lru_cache(maxsize=256)
-def _compiled_template(env: Environment, source: str) -> Template:
-    # render_template_string's templates, compiled once per environment
-    # and source; the Jinja2 environment itself only caches named ones.
-    return env.from_string(source)

@@ -399,3 +399,66 @@ def test_a_dotted_trusted_host_also_trusts_its_subdomains(slash_app, client):
     slash_app.trusted_hosts = [".example.com"]
     assert client.get("/slash/", headers={"Host": "www.example.com"}).status_code == 200
     assert client.get("/slash/", headers={"Host": "example.org"}).status_code == 400
+
+
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def form_app(app):
+    @app.route("/form", methods=["POST"])
+    def form():
+        return str(len(flask.request.form))
+
+    return app
+
+
+def test_the_form_limits_default_to_those_of_flask_3_1():
+    assert (flask.Flask.max_form_memory_size, flask.Flask.max_form_parts) == (500_000, 1_000)
+
+
+def test_a_urlencoded_form_of_too_many_fields_is_refused_with_413(form_app, client):
+    assert client.post("/form", data="&".join(["a=1"] * 1000), content_type=URLENCODED).data == b"1"
+    response = client.post("/form", data="&".join(["a=1"] * 1001), content_type=URLENCODED)
+    assert response.status_code == 413
+
+
+def test_a_urlencoded_form_over_max_form_memory_size_is_refused_with_413(form_app, client):
+    form_app.max_form_memory_size = 1000
+    assert client.post("/form", data={"a": "x" * 990}).status_code == 200
+    assert client.post("/form", data={"a": "x" * 1000}).status_code == 413
+
+
+def test_a_multipart_form_of_too_many_fields_is_refused_with_413(form_app, client):
+    form_app.max_form_parts = 10
+    assert client.post("/form", data={f"f{n}": "v" for n in range(10)},
+                       content_type="multipart/form-data").data == b"10"
+    response = client.post("/form", data={f"f{n}": "v" for n in range(11)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+def test_the_form_limits_can_be_lifted(form_app, client):
+    form_app.max_form_memory_size = form_app.max_form_parts = None
+    body = "&".join(f"a{n}=1" for n in range(2000))
+    assert client.post("/form", data=body, content_type=URLENCODED).data == b"2000"
+
+
+def chunked_post(app, body, path="/form"):
+    """POST ``body`` as a server hands over a chunked request: no
+    Content-Length, the stream ending where the body ends."""
+    environ = create_environ(path, method="POST", data=body, content_type=URLENCODED)
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+    statuses = []
+    result = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    body = b"".join(result)
+    result.close()
+    return statuses[0], body
+
+
+def test_a_chunked_body_over_max_content_length_is_refused_not_cut_short(form_app):
+    form_app.max_content_length = 1000
+    assert chunked_post(form_app, b"a=" + b"x" * 900) == ("200 OK", b"1")
+    assert chunked_post(form_app, b"a=" + b"x" * 998)[0] == "200 OK"
+    assert chunked_post(form_app, b"a=" + b"x" * 999 + b"&b=2")[0].startswith("413")

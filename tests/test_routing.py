@@ -275,3 +275,57 @@ def test_host_matching_map_matches_on_the_host(app):
     client = app.test_client()
     assert client.get("/", base_url="http://api.example.com").data == b"api"
     assert client.get("/", base_url="http://www.example.com").status_code == 404
+
+
+def test_a_before_request_function_that_overrides_the_method_does_not_change_the_view(app):
+    """The "custom HTTP methods" snippet of 2010: routing was decided when
+    the request arrived, so a POST stays a POST for matching."""
+
+    @app.before_request
+    def method_override():
+        method = flask.request.form.get("_method")
+        if method:
+            flask.request.environ["REQUEST_METHOD"] = method.upper()
+
+    @app.route("/entries", methods=["DELETE"])
+    def delete_entries():
+        return "deleted"
+
+    client = app.test_client()
+    assert client.post("/entries").status_code == 405
+    assert client.post("/entries", data={"_method": "DELETE"}).status_code == 405
+    assert client.post("/entries").status_code == 405
+
+
+def test_a_before_request_function_that_rewrites_the_path_keeps_the_original_view(app):
+    @app.before_request
+    def rewrite():
+        flask.request.environ["PATH_INFO"] = "/other"
+
+    @app.route("/page")
+    def page():
+        return "page"
+
+    @app.route("/other")
+    def other():
+        return "other"
+
+    client = app.test_client()
+    assert client.get("/page").data == b"page"
+    assert client.get("/page").data == b"page"
+
+
+def test_a_middleware_that_rewrites_the_method_changes_the_view(app):
+    """What to do instead: rewrite the environ before the application sees it."""
+    inner = app.wsgi_app
+
+    def method_override(environ, start_response):
+        if environ.get("HTTP_X_HTTP_METHOD_OVERRIDE") == "DELETE":
+            environ["REQUEST_METHOD"] = "DELETE"
+        return inner(environ, start_response)
+
+    app.wsgi_app = method_override
+    app.route("/entries", methods=["DELETE"])(lambda: "deleted")
+    client = app.test_client()
+    assert client.post("/entries").status_code == 405
+    assert client.post("/entries", headers={"X-HTTP-Method-Override": "DELETE"}).data == b"deleted"

@@ -610,7 +610,7 @@ FORMAT_SESSIONS = [
 def test_the_cookie_is_what_itsdangerous_makes_and_reads(data, monkeypatch):
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now)
-    signer = flask._session_signer(FORMAT_KEY, ())
+    signer = flask._session_keys(FORMAT_KEY, ())
     cookie = flask._dump_session_cookie(signer, data)
     theirs = sign(data, FORMAT_KEY, now)
     assert unsign(cookie, FORMAT_KEY) == data
@@ -624,21 +624,21 @@ def test_the_cookie_is_what_itsdangerous_makes_and_reads(data, monkeypatch):
 def test_a_session_of_random_text_shrinks_as_much_as_with_itsdangerous():
     # Browsers drop cookies over about 4 KB: compression must not be worse.
     data = {"blob": secrets.token_urlsafe(3000)}
-    cookie = flask._dump_session_cookie(flask._session_signer(FORMAT_KEY, ()), data)
+    cookie = flask._dump_session_cookie(flask._session_keys(FORMAT_KEY, ()), data)
     theirs = sign(data, FORMAT_KEY)
     assert cookie.startswith(".") and len(cookie) <= len(theirs) * 1.02
     assert len(cookie) < 0.8 * len(base64.urlsafe_b64encode(json.dumps(data).encode()))
 
 
 def test_a_large_session_is_compressed_and_a_small_one_is_not():
-    signer = flask._session_signer(FORMAT_KEY, ())
+    signer = flask._session_keys(FORMAT_KEY, ())
     assert flask._dump_session_cookie(signer, {"long": "abc" * 400}).startswith(".")
     assert not flask._dump_session_cookie(signer, {"short": "aaaaaaaaaaaaaaaaaaaaaaaa"}).startswith(".")
 
 
 @pytest.mark.parametrize("data", FORMAT_SESSIONS, ids=range(len(FORMAT_SESSIONS)))
 def test_a_cookie_made_by_itsdangerous_is_read_back(data):
-    signer = flask._session_signer(FORMAT_KEY, ())
+    signer = flask._session_keys(FORMAT_KEY, ())
     cookie = sign(data, FORMAT_KEY)
     assert flask._load_session_cookie(signer, cookie, datetime.timedelta(days=1)) == data
 
@@ -664,7 +664,7 @@ def _mutations(cookie):
 
 @pytest.mark.parametrize("data", [FORMAT_SESSIONS[0], FORMAT_SESSIONS[3]], ids=["plain", "compressed"])
 def test_every_changed_cookie_is_refused_as_itsdangerous_refuses_it(data):
-    signer = flask._session_signer(FORMAT_KEY, ())
+    signer = flask._session_keys(FORMAT_KEY, ())
     lifetime = datetime.timedelta(days=1)
     cookie = sign(data, FORMAT_KEY)
     checked = 0
@@ -685,7 +685,7 @@ def test_every_changed_cookie_is_refused_as_itsdangerous_refuses_it(data):
     (3601, False),
 ])
 def test_the_cookie_age_is_checked_as_itsdangerous_checks_it(age, accepted):
-    signer = flask._session_signer(FORMAT_KEY, ())
+    signer = flask._session_keys(FORMAT_KEY, ())
     cookie = sign({"a": 1}, FORMAT_KEY, now=time.time() - age)
     loaded = flask._load_session_cookie(signer, cookie, datetime.timedelta(hours=1))
     assert (loaded == {"a": 1}) is accepted
@@ -698,7 +698,7 @@ def test_the_cookie_age_is_checked_as_itsdangerous_checks_it(age, accepted):
 
 def test_a_cookie_signed_with_a_fallback_key_is_read_and_a_new_one_uses_the_key():
     old, new = "the old secret key, long enough", "the new secret key, long enough"
-    signer = flask._session_signer(new, (old,))
+    signer = flask._session_keys(new, (old,))
     assert flask._load_session_cookie(signer, sign({"a": 1}, old), datetime.timedelta(days=1)) == {"a": 1}
     assert unsign(flask._dump_session_cookie(signer, {"a": 1}), new) == {"a": 1}
     with pytest.raises(BadSignature):
@@ -726,3 +726,66 @@ def test_the_decimal_module_is_imported_only_to_read_a_decimal_back(tmp_path):
         env={"PYTHONPATH": str(Path(flask.__file__).parent), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_setdefault_on_an_existing_key_saves_what_was_changed_in_place(app):
+    """0.1 saved the session after any setdefault, so that a list it
+    returned could be appended to: nothing is lost on the third request."""
+
+    @app.route("/add/<item>")
+    def add(item):
+        flask.session.setdefault("cart", []).append(item)
+        return ",".join(flask.session["cart"])
+
+    client = app.test_client()
+    assert [client.get(f"/add/{item}").data for item in "abc"] == [b"a", b"a,b", b"a,b,c"]
+
+
+@pytest.mark.parametrize("fallbacks", ["old-key, long enough", b"old-key, long enough"])
+def test_a_single_key_as_the_fallbacks_is_a_type_error_naming_the_attribute(app, fallbacks):
+    app.secret_key_fallbacks = fallbacks
+    with app.test_request_context(headers={"Cookie": "session=x.y.z"}):
+        with pytest.raises(TypeError, match="secret_key_fallbacks"):
+            flask.session.get("user")
+
+
+def test_a_cookie_signed_with_one_character_of_a_str_fallback_is_refused(app, client):
+    """A str would have made each of its characters a valid key."""
+    app.secret_key_fallbacks = "old-key"
+    client.set_cookie("session", sign({"user": "admin"}, "-"), domain="localhost")
+    assert client.get("/get/user").status_code == 500
+
+
+def test_an_empty_fallback_key_is_refused(app):
+    app.secret_key_fallbacks = [""]
+    with app.test_request_context(headers={"Cookie": "session=x.y.z"}):
+        with pytest.raises(ValueError, match="secret_key_fallbacks is empty"):
+            flask.session.get("user")
+
+
+def test_a_documented_key_among_the_fallbacks_warns(app, client):
+    app.secret_key_fallbacks = ["development key"]
+    client.set_cookie("session", sign({"user": "ada"}, "development key"), domain="localhost")
+    with pytest.warns(UserWarning, match="secret_key_fallbacks that is an example key"):
+        assert client.get("/get/user").data == b"ada"
+
+
+@pytest.mark.parametrize("name", ["__Host-session", "__Secure-session"])
+def test_a_prefixed_cookie_name_gets_the_secure_flag(app, client, name):
+    app.session_cookie_name = name
+    header = client.get("/set/user/ada").headers["Set-Cookie"]
+    assert header.startswith(f"{name}=")
+    assert "; Secure" in header and "; Path=/" in header and "Domain" not in header
+
+
+def test_a_prefixed_cookie_is_deleted_with_the_secure_flag(app, client):
+    app.session_cookie_name = "__Host-session"
+
+    @app.route("/clear")
+    def clear():
+        flask.session.clear()
+        return "cleared"
+
+    client.set_cookie("__Host-session", sign({"user": "ada"}, app.secret_key), domain="localhost")
+    header = client.get("/clear").headers["Set-Cookie"]
+    assert header.startswith("__Host-session=;") and "; Secure" in header

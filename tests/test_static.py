@@ -235,3 +235,9 @@ def test_changed_root_path_is_where_static_files_come_from(app, client, tmp_path
     (other / "static" / "style.css").write_text("elsewhere")
     app.root_path = str(other)
     assert client.get("/static/style.css").data == b"elsewhere"
+
+
+def test_an_untrusted_host_gets_400_for_a_static_file(app, client, static):
+    app.trusted_hosts = ["example.com"]
+    assert client.get("/static/style.css", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/static/style.css", headers={"Host": "example.com"}).status_code == 200

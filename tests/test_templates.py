@@ -325,3 +325,37 @@ def test_run_in_debug_mode_turns_reloading_on_for_an_environment_made_before(
     assert app.jinja_env.auto_reload is False
     app.run(debug=True)
     assert app.jinja_env.auto_reload is True
+
+
+def test_render_template_string_keeps_a_bounded_size_of_compiled_sources(app):
+    """Sixty distinct sources of a megabyte each: what stays compiled
+    holds far less than they would."""
+    import gc
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        with app.test_request_context():
+            for n in range(60):
+                source = f"{n}" + "x" * 2**20
+                assert flask.render_template_string(source).startswith(str(n))
+        gc.collect()  # compiled templates hold reference cycles
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 16 * 2**20
+
+
+def test_a_deleted_application_and_its_jinja_environment_are_collected(tmp_path):
+    import gc
+    import weakref
+
+    app = flask.Flask(__name__)
+    app.root_path = str(tmp_path)
+    with app.test_request_context():
+        assert flask.render_template_string("{{ 1 + 1 }}") == "2"
+    app_ref, env_ref = weakref.ref(app), weakref.ref(app.jinja_env)
+    del app
+    gc.collect()
+    assert app_ref() is None and env_ref() is None
