@@ -194,8 +194,8 @@ def check_request(folder):
     assert client.post("/login", data=bad).status_code == 403
     assert client.post("/login", data={"username": "admin"}).status_code == 400
     assert client.get("/login").data == b"Send the login form here"
-    assert client.get("/search?q=flask").data == b"You searched for 'flask'"
-    assert client.get("/search").data == b"You searched for ''"
+    assert client.get("/search?q=flask").data == b"You searched for flask"
+    assert client.get("/search").data == b"You searched for "
 
 
 def check_uploads(folder):
@@ -241,8 +241,8 @@ def check_sessions(folder):
     assert b"<form" in client.get("/login").data
     rv = client.post("/login", data={"username": "<b>ann</b>"})
     assert rv.status_code == 302
-    assert client.get("/").data == b"Logged in as &lt;b&gt;ann&lt;/b&gt;"
-    client.get("/logout")
+    assert b"Logged in as &lt;b&gt;ann&lt;/b&gt;" in client.get("/").data
+    client.post("/logout")
     assert client.get("/").data == b"You are not logged in"
 
 
@@ -374,21 +374,136 @@ def test_documented_example_runs(example, materialize):
     CHECKS[example](folder)
 
 
+# -- the upload example refuses what it cannot save ---------------------------
+
+#: Uploads the example cannot store: the file field (None: the form has
+#: none) and the message the example answers with.
+REFUSED_UPLOADS = {
+    "no-file": (None, b"No file was chosen"),
+    # What a browser sends when no file was chosen: a part with no name.
+    "empty-filename": ((b"", ""), b"No file was chosen"),
+    # secure_filename() leaves nothing of "..".
+    "dotdot": ((b"x", ".."), b"The file name has no usable characters"),
+}
+
+
+def refused_upload(case):
+    """The form data of a case of REFUSED_UPLOADS, and its message."""
+    field, message = REFUSED_UPLOADS[case]
+    data = {} if field is None else {"the_file": (io.BytesIO(field[0]), field[1])}
+    return data, message
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_UPLOADS))
+def test_upload_example_answers_an_unusable_upload_with_400_and_a_message(case, materialize):
+    materialize("uploads")
+    data, message = refused_upload(case)
+    rv = import_app("app").test_client().post(
+        "/upload", data=data, content_type="multipart/form-data")
+    assert (rv.status_code, rv.data) == (400, message)
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_UPLOADS))
+def test_upload_example_stores_nothing_for_an_unusable_upload(case, materialize):
+    folder = materialize("uploads")
+    data, _ = refused_upload(case)
+    import_app("app").test_client().post(
+        "/upload", data=data, content_type="multipart/form-data")
+    assert list((folder / "uploads").iterdir()) == []
+
+
+# -- the sessions example logs out with a POST --------------------------------
+
+
+@pytest.fixture
+def sessions_client(materialize, monkeypatch):
+    """A client of the sessions example, logged in as ann."""
+    materialize("sessions")
+    monkeypatch.setenv("SECRET_KEY", "a key for the quickstart's session example")
+    client = import_app("app").test_client()
+    client.post("/login", data={"username": "ann"})
+    assert b"Logged in as ann" in client.get("/").data
+    return client
+
+
+def test_sessions_example_logs_out_with_a_post(sessions_client):
+    rv = sessions_client.post("/logout")
+    assert rv.status_code == 302
+    assert sessions_client.get("/").data == b"You are not logged in"
+
+
+def test_sessions_example_refuses_to_log_out_with_a_get(sessions_client):
+    assert sessions_client.get("/logout").status_code == 405
+    assert b"Logged in as ann" in sessions_client.get("/").data
+
+
+def test_sessions_example_front_page_has_a_logout_button_that_posts(sessions_client):
+    page = sessions_client.get("/").data
+    assert re.search(rb'<form method="post" action="/logout">\s*<input type=submit', page)
+
+
+# -- the box "Running the examples" -------------------------------------------
+
+
+def box_commands():
+    """The shell commands of the quickstart's box "Running the examples",
+    without their prompt."""
+    lines = (DOCS / "quickstart.rst").read_text(encoding="utf-8").splitlines()
+    start = lines.index(".. admonition:: Running the examples")
+    commands = []
+    for line in lines[start + 1:]:
+        if line.strip() and not line.startswith(" "):
+            break
+        if line.strip().startswith("$ "):
+            commands.append(line.strip()[2:])
+    return commands
+
+
+def box_environment():
+    """The environment that the box's commands before the last one (which
+    starts the example) leave in a shell whose ``python`` is the
+    virtualenv's, as the box assumes."""
+    import subprocess
+
+    commands = box_commands()
+    assert commands[-1] == "python app.py"
+    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    shell = subprocess.run(
+        ["bash", "-ec", "\n".join(commands[:-1] + ["env -0"])],
+        env={"PATH": path}, capture_output=True, check=True,
+    )
+    pairs = (item.split("=", 1) for item in shell.stdout.decode().split("\0") if item)
+    return {name: value for name, value in pairs}
+
+
+def test_running_the_examples_box_sets_a_long_random_secret_key():
+    first, second = box_environment()["SECRET_KEY"], box_environment()["SECRET_KEY"]
+    assert len(first) >= 32
+    assert first != second
+
+
+def test_sessions_example_reads_the_secret_key_the_box_sets(materialize, monkeypatch):
+    key = box_environment()["SECRET_KEY"]
+    materialize("sessions")
+    monkeypatch.setenv("SECRET_KEY", key)
+    assert import_app("app").secret_key == key
+
+
 # -- the examples started the way the page says: python app.py ---------------
 
-#: A path each example answers with 200, and the environment the page
-#: says to start it with.
+#: A path each example answers with 200. Each is started in the
+#: environment that the box "Running the examples" sets up.
 SCRIPT_RUNS = {
-    "hello": ("hello.py", "/", {}),
-    "routing": ("app.py", "/post/42", {}),
-    "slashes": ("app.py", "/projects/", {}),
-    "methods": ("app.py", "/login", {}),
-    "templates": ("app.py", "/hello/ann", {}),
-    "request": ("app.py", "/search?q=x", {}),
-    "uploads": ("app.py", "/upload", {}),
-    "cookies": ("app.py", "/", {}),
-    "errors": ("app.py", "/nowhere", {}),
-    "sessions": ("app.py", "/", {"SECRET_KEY": "a key for the quickstart"}),
+    "hello": ("hello.py", "/"),
+    "routing": ("app.py", "/post/42"),
+    "slashes": ("app.py", "/projects/"),
+    "methods": ("app.py", "/login"),
+    "templates": ("app.py", "/hello/ann"),
+    "request": ("app.py", "/search?q=x"),
+    "uploads": ("app.py", "/upload"),
+    "cookies": ("app.py", "/"),
+    "errors": ("app.py", "/nowhere"),
+    "sessions": ("app.py", "/"),
 }
 
 # app.run() listens on port 5000, which another program may hold: the
@@ -417,12 +532,12 @@ def test_documented_example_serves_when_run_as_a_script(example, tmp_path):
     for path, code in example_files(example).items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(code, encoding="utf-8")
-    script, url_path, env = SCRIPT_RUNS[example]
+    script, url_path = SCRIPT_RUNS[example]
     assert "app.run()" in (folder / script).read_text()
     # Port 0: the system picks a free port, which start_server reads back.
     server = start_server(
         example, [sys.executable, "-c", RUN_ON_PORT, script, "0"], tmp_path,
-        ready_path=url_path, cwd=folder, env={"PATH": os.environ.get("PATH", ""), **env},
+        ready_path=url_path, cwd=folder, env=box_environment(),
     )
     try:
         try:
