@@ -337,9 +337,10 @@ def test_context_locals_request_context(run_example):
 
 # "Here a full example of the two attributes mentioned above" lost its
 # code block in the conversion. Rebuilt from the text: a view that looks
-# at request.method and reads request.form.
+# at request.method and reads request.form. The user name it shows is
+# escaped, as the chapter's sessions example does it.
 REQUEST_OBJECT_EXAMPLE = """
-    from flask import request, render_template_string
+    from flask import escape, request, render_template_string
 
     def valid_login(username, password):
         return username == 'admin' and password == 'secret'
@@ -349,7 +350,7 @@ REQUEST_OBJECT_EXAMPLE = """
         error = None
         if request.method == 'POST':
             if valid_login(request.form['username'], request.form['password']):
-                return 'Welcome, %s' % request.form['username']
+                return 'Welcome, %s' % escape(request.form['username'])
             error = 'Invalid username/password'
         return render_template_string(
             '<form method=post>{% if error %}{{ error }}{% endif %}</form>', error=error)
