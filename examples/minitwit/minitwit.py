@@ -212,8 +212,21 @@ def before_request():
     g.user = None
     g.db = connect_db()
     if 'user_id' in session:
-        g.user = query_db('select * from users where user_id = ?',
-                          [session['user_id']], one=True)
+        user = query_db('select * from users where user_id = ?',
+                        [session['user_id']], one=True)
+        # Logging out deletes the cookie of one browser only: the user's
+        # cookies in other browsers, and any copy that someone captured,
+        # stay validly signed. So a cookie logs the user in only while it
+        # carries their current "sessions valid since" stamp, copied into
+        # it at login; logging out moves the stamp forward (see logout).
+        # The cookie of a user who no longer exists logs nobody in either.
+        if (user is not None and session.get('sessions_valid_since')
+                == user['sessions_valid_since']):
+            g.user = user
+        else:
+            # Drop the ended login, so that the browser's cookie loses it.
+            session.pop('user_id', None)
+            session.pop('sessions_valid_since', None)
 
 
 @app.after_request
@@ -438,6 +451,8 @@ def login():
             error = 'Invalid username or password'
         else:
             session['user_id'] = user['user_id']
+            # The stamp this login is valid under (see before_request).
+            session['sessions_valid_since'] = user['sessions_valid_since']
             flash('You were logged in')
             return redirect(url_for('timeline'))
     return render_template('login.html', error=error)
@@ -506,9 +521,28 @@ def register():
 
 @app.route('/logout', methods=['POST'])
 def logout():
-    """Log the user out. A POST (the button in the navigation), so that a
-    link or an image on another site cannot log anyone out."""
+    """Log the user out, in this browser and in every other. A POST (the
+    button in the navigation), so that a link or an image on another site
+    cannot log anyone out.
+
+    Removing the login from this browser's cookie is not enough: the
+    user's cookies in other browsers, and any copy of this one that
+    someone captured, are still signed and would log the user in until
+    they expire. Moving the user's "sessions valid since" stamp forward
+    ends them all, as each carries the stamp of its login (see
+    before_request).
+    """
+    if g.user is not None:
+        # Forward by a second at least, so that the stamp changes even
+        # when this server's clock is behind that of the one that set it.
+        now = int(time.time())
+        execute_db('update users set sessions_valid_since = case'
+                   ' when ? > sessions_valid_since then ?'
+                   ' else sessions_valid_since + 1 end'
+                   ' where user_id = ?', [now, now, g.user['user_id']])
+        g.db.commit()
     session.pop('user_id', None)
+    session.pop('sessions_valid_since', None)
     flash('You were logged out')
     return redirect(url_for('public_timeline'))
 

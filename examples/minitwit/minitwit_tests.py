@@ -118,6 +118,24 @@ class MiniTwitTestCase(unittest.TestCase):
         """The text of the page at ``path``, following redirects."""
         return self.app.get(path, follow_redirects=True).text
 
+    def session_cookie(self):
+        """The value of the session cookie the client holds now."""
+        return self.app.get_cookie('session').value
+
+    def page_with_cookie(self, cookie, path='/'):
+        """The text of the page at ``path`` for another browser that sends
+        ``cookie`` as its session cookie (a copy someone captured, say),
+        following redirects."""
+        browser = minitwit.app.test_client()
+        browser.set_cookie('session', cookie)
+        return browser.get(path, follow_redirects=True).text
+
+    def assertPublicView(self, text):
+        """The page is the public timeline, as a visitor who is not
+        logged in sees it."""
+        self.assertIn('<h2>Public timeline</h2>', text)
+        self.assertNotIn('log out [', text)
+
     # registration
 
     def test_register(self):
@@ -259,6 +277,64 @@ class MiniTwitTestCase(unittest.TestCase):
         self.assertEqual(rv.status_code, 405)
         self.assertEqual(rv.headers['Allow'], 'POST')
         self.assertIn('<h1>MiniTwit</h1>', rv.text)
+
+    # logging out ends the session everywhere
+
+    def test_a_cookie_captured_before_logout_is_logged_out_after_it(self):
+        self.register_and_login('user1', 'default')
+        captured = self.session_cookie()
+        self.logout()
+        self.assertPublicView(self.page_with_cookie(captured))
+
+    def test_a_cookie_of_another_browser_of_the_user_is_logged_out_too(self):
+        self.register_and_login('user1', 'default')
+        other_browser = minitwit.app.test_client()
+        other_browser.post('/login', data={'username': 'user1',
+                                           'password': 'default'})
+        self.logout()
+        self.assertPublicView(other_browser.get('/', follow_redirects=True).text)
+
+    def test_logging_in_again_after_logout_works(self):
+        self.register_and_login('user1', 'default')
+        self.logout()
+        self.login('user1', 'default')
+        self.assertIn('log out [user1]', self.page('/'))
+
+    def test_a_cookie_captured_before_logout_stays_out_after_a_new_login(self):
+        self.register_and_login('user1', 'default')
+        captured = self.session_cookie()
+        self.logout()
+        self.login('user1', 'default')
+        self.assertPublicView(self.page_with_cookie(captured))
+
+    def test_logout_leaves_the_sessions_of_other_users_alone(self):
+        self.register('bob', 'default')
+        bob = minitwit.app.test_client()
+        bob.post('/login', data={'username': 'bob', 'password': 'default'})
+        self.register_and_login('alice', 'default')
+        self.logout()
+        self.assertIn('log out [bob]', bob.get('/').text)
+
+    def test_moving_the_stamp_in_the_database_ends_the_users_sessions(self):
+        # What an administrator does to log someone out everywhere.
+        self.register_and_login('user1', 'default')
+        self.sql('update users set sessions_valid_since ='
+                 ' sessions_valid_since + 1 where username = ?', ['user1'])
+        self.assertPublicView(self.page('/'))
+
+    def test_logout_moves_the_stamp_forward_even_within_one_second(self):
+        # Two logouts in the same second, or on a server whose clock is
+        # behind: minitwit's clock alone stands still (session cookies are
+        # still signed with the real time).
+        clock = mock.Mock()
+        clock.time.return_value = 1_700_000_000
+        self.register_and_login('user1', 'default')
+        with mock.patch.object(minitwit, 'time', clock):
+            self.logout()
+            self.login('user1', 'default')
+            captured = self.session_cookie()
+            self.logout()
+        self.assertPublicView(self.page_with_cookie(captured))
 
     # forms posted from other sites
 

@@ -10,7 +10,13 @@ create table users (
   user_id integer primary key autoincrement,
   username text not null,
   email text not null,
-  pw_hash text not null
+  pw_hash text not null,
+  -- The user's "sessions valid since" stamp, seconds since the epoch.
+  -- Logging in copies it into the session cookie, and a cookie logs the
+  -- user in only while it carries the current stamp; logging out moves
+  -- the stamp forward, which ends the user's sessions in every browser
+  -- (see before_request and logout in minitwit.py).
+  sessions_valid_since integer not null default 0
 );
 -- Usernames are unique whatever their case: "Alice" cannot register once
 -- "alice" exists (they may contain ASCII letters only, which lower() folds).
