@@ -55,6 +55,11 @@ del PASSWORD
 app = Flask(__name__)
 app.secret_key = SECRET_KEY
 app.debug = DEBUG
+# An entry is a title and a text of HTML typed into a form: even a long
+# article with all its markup stays far below a megabyte, and no form here
+# uploads files. A larger body is refused with 413 before it is read,
+# instead of being parsed into memory.
+app.max_content_length = 1024 * 1024
 
 
 def connect_db():

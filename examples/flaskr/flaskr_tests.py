@@ -137,6 +137,18 @@ class FlaskrTestCase(unittest.TestCase):
                            follow_redirects=True)
         self.assertIn(b'mine', rv.data)
 
+    def test_a_body_over_a_megabyte_is_refused_with_413(self):
+        self.login(USERNAME, PASSWORD)
+        rv = self.add_entry('huge', 'x' * (1024 * 1024))
+        self.assertEqual(rv.status_code, 413)
+
+    def test_a_long_entry_is_accepted(self):
+        # A long article with its markup stays well within the limit.
+        self.login(USERNAME, PASSWORD)
+        article = '<p>' + 'Many words of a long article. ' * 10000 + '</p>'
+        rv = self.add_entry('long', article)
+        self.assertIn(b'New entry was successfully posted', rv.data)
+
     def test_password_is_kept_only_hashed(self):
         self.assertFalse(hasattr(flaskr, 'PASSWORD'))
         self.assertNotIn(PASSWORD, flaskr.PASSWORD_HASH)
