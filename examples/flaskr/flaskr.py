@@ -84,24 +84,33 @@ def before_request():
 
 
 @app.before_request
-def refuse_cross_site_posts():
-    """Refuse a POST that a page of another site made the browser send.
+def refuse_cross_site_requests():
+    """Refuse (403) a request that a page of another site made the
+    browser send, unless its method is GET, HEAD or OPTIONS.
 
-    The session cookie is SameSite=Lax, which already keeps it off such
-    requests; this also stops a foreign form from logging a visitor in.
-    Browsers say where a request comes from in Sec-Fetch-Site, and older
-    ones in Origin; a client that sends neither is not a browser.
+    Those three only read, and links from other sites must keep working.
+    Every other method changes something, and a page elsewhere could send
+    it with a visitor's browser: post a hidden form that logs them into
+    an account of the attacker's (login CSRF), or acts in their name. The
+    session cookie is SameSite=Lax, so such requests come without it, but
+    a login form needs no cookie to work. Browsers say where a request
+    comes from: ``Sec-Fetch-Site`` (every current browser) or at least
+    ``Origin`` (older ones), and a page cannot forge either. Checking them
+    needs no state and no token in every form. Clients that send neither
+    (curl, scripts, the test client) are no browser that another site
+    could drive, and pass.
     """
-    if request.method != 'POST':
+    if request.method in ('GET', 'HEAD', 'OPTIONS'):
         return
     site = request.headers.get('Sec-Fetch-Site')
     if site is not None:
+        # "none": the user's own action, such as reloading a posted page.
         if site not in ('same-origin', 'none'):
             abort(403)
         return
     origin = request.headers.get('Origin')
-    # Only the host is compared: behind an https proxy the scheme the
-    # application sees may differ from the browser's.
+    # Only the host (and port) is compared: behind a proxy that ends HTTPS
+    # the application sees http:// while the browser says https://.
     if origin is not None and urlsplit(origin).netloc != request.host:
         abort(403)
 

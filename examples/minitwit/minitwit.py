@@ -175,17 +175,21 @@ app.jinja_env.filters['gravatar'] = gravatar_url
 
 
 @app.before_request
-def refuse_cross_site_posts():
-    """Refuse (403) a form posted from another site.
+def refuse_cross_site_requests():
+    """Refuse (403) a request that a page of another site made the
+    browser send, unless its method is GET, HEAD or OPTIONS.
 
-    Without this, a page elsewhere could post a hidden form here: log a
-    visitor into the attacker's account (login CSRF), or post in their
-    name. Browsers say where a request comes from: ``Sec-Fetch-Site``
-    (every current browser) or at least ``Origin`` (older ones), and a
-    page cannot forge either. Checking them needs no state and no token
-    in every form, and it works before anyone has a session, which login
-    forms need. Clients that send neither (curl, scripts, the test
-    client) are no browser that another site could drive, and pass.
+    Those three only read, and links from other sites must keep working.
+    Every other method changes something, and a page elsewhere could send
+    it with a visitor's browser: post a hidden form that logs them into
+    an account of the attacker's (login CSRF), or acts in their name. The
+    session cookie is SameSite=Lax, so such requests come without it, but
+    a login form needs no cookie to work. Browsers say where a request
+    comes from: ``Sec-Fetch-Site`` (every current browser) or at least
+    ``Origin`` (older ones), and a page cannot forge either. Checking them
+    needs no state and no token in every form. Clients that send neither
+    (curl, scripts, the test client) are no browser that another site
+    could drive, and pass.
     """
     if request.method in ('GET', 'HEAD', 'OPTIONS'):
         return
@@ -270,8 +274,8 @@ def unauthorized(error):
 def forbidden(error):
     """A page of ours for refused requests (forms from other sites)."""
     return error_page(403, 'Forbidden',
-                      'This form was sent from another site and was'
-                      ' refused. Please use the form on this site.')
+                      'This request was sent from another site and was'
+                      ' refused. Please use the forms on this site.')
 
 
 @app.errorhandler(404)
