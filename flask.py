@@ -100,12 +100,10 @@ class _JSON:
 
 
 class _FormParser(FormDataParser):
-    """Werkzeug's form parser, with the request's ``max_form_memory_size``
-    and ``max_form_parts`` applied to urlencoded bodies as well: a body
-    larger, or of more fields, is refused with 413 before it is parsed.
-
-    Works around: Werkzeug 3 applies both limits to multipart bodies only,
-    and a urlencoded body of many small fields takes about 40 times its
+    """Werkzeug's form parser, with ``max_form_memory_size`` and
+    ``max_form_parts`` applied to urlencoded bodies too (413 before they
+    are parsed). Works around: Werkzeug 3 applies them to multipart only,
+    and a urlencoded body of many small fields takes some 40 times its
     size in memory once parsed."""
 
     def parse(
@@ -235,20 +233,15 @@ class Request(_WerkzeugRequest):
 
     @_werkzeug_cached_property
     def cookies(self) -> Any:
-        """The cookies the client sent, parsed exactly as Werkzeug's
-        ``cookies`` are, but read straight from the environ's
-        ``HTTP_COOKIE``.
+        """The cookies the client sent, parsed as Werkzeug's ``cookies``
+        are (by its parser in ``werkzeug.sansio``), read straight from the
+        environ's ``HTTP_COOKIE``.
 
-        Works around: Werkzeug 3's ``cookies`` gathers the header with
-        ``headers.getlist("Cookie")``, which walks every key of the
-        environ, and the session needs the cookies on every request. The
-        parser is the one Werkzeug's ``cookies`` uses, from
-        ``werkzeug.sansio``: the public ``werkzeug.http.parse_cookie``
-        decodes the header as strict UTF-8 and raises on other bytes (a
-        500 for a client that sends them)."""
+        Works around: Werkzeug 3's ``cookies`` walks every key of the
+        environ to find the header, and the public
+        ``werkzeug.http.parse_cookie`` raises (a 500) on bytes that are
+        not UTF-8."""
         return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
-
-
 
 
 class Response(_WerkzeugResponse):
@@ -339,8 +332,8 @@ _ADAPTER_KEY = (
 def _matching_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, dict[str, str]]:
     """The URL adapter that matches a request, shared by the requests with
     the same host, scheme, script name and method, and the endpoints of the
-    paths it matched to a rule without variable parts, each path exactly
-    the rule's (so the app's rules bound them, whatever clients send)."""
+    paths it matched that are exactly a rule without variable parts (so
+    the app's rules bound them, whatever clients send)."""
     url_map = app.url_map
     # Only the stock binding is known to depend on nothing else in the
     # environ; checked at every request, so that an override counts.
@@ -368,16 +361,11 @@ def _matching_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, 
 def _wsgi_text(environ: dict[str, Any], name: str, default: str) -> str:
     # A WSGI string holds the request's bytes as latin-1; decode them as
     # UTF-8, as Werkzeug does when it binds a map to an environ.
-    value: str | None = environ.get(name)
-    if value is None:
-        return default
-    if value.isascii():
-        return value
-    return value.encode("latin-1").decode("utf-8", "replace")
+    value: str = environ.get(name, default)
+    return value if value.isascii() else value.encode("latin-1").decode("utf-8", "replace")
 
 
-#: What URL matching found: the endpoint and the view arguments, or the
-#: HTTP exception it raised (a 404, a 405, a redirect).
+#: What URL matching found: the endpoint and view arguments, or the error.
 _Routing = tuple["str | None", "dict[str, Any] | None", "HTTPException | None"]
 
 
@@ -423,10 +411,9 @@ class _RequestContext:
             length = get_content_length(environ)
             if length is not None and length > limit:
                 raise RequestEntityTooLarge()
-        # The URL is matched now, as in 0.1, where the context bound the
-        # URL adapter: a before-request function that changes the environ
-        # (the method, the path) does not change which view runs. A Host
-        # header that cannot be bound is a 400 from here.
+        # The URL is matched now, as in 0.1: a before-request function that
+        # changes the method or path does not change which view runs. A
+        # Host header that cannot be bound is a 400 from here.
         self._routing: _Routing = _match_url(app, environ)
         self.g = _RequestGlobals()
         self.flashes: list[Any] | None = None
@@ -438,9 +425,8 @@ class _RequestContext:
     request: Request
 
     def __getattr__(self, name: str) -> Any:
-        # Python calls this only for an attribute the context lacks, so
-        # once the request is made, reading it is a plain attribute read
-        # (a view may read it many times through the proxy).
+        # Called only for an attribute the context lacks: once made, the
+        # request is a plain attribute read (views read it many times).
         if name != "request":
             raise AttributeError(name)
         app = self.app
@@ -488,12 +474,10 @@ class _RequestContext:
         return self
 
     def __exit__(self, exc_type: Any, exc_value: Any, tb: Any) -> None:
-        # Under Werkzeug's interactive debugger the context of a request
-        # that failed stays bound, so the debugger's console can still use
-        # request and g; the debugger says it is there through the environ,
-        # and binds the context around each command it runs. Anywhere else
-        # nobody could inspect it, and what it holds (a database connection
-        # and its locks) is released at once.
+        # Under Werkzeug's interactive debugger (which says so through the
+        # environ) a failed request's context stays bound, and the debugger
+        # binds it around each console command. Anywhere else nobody could
+        # inspect it, and what it holds (a connection, its locks) goes now.
         preserve = self.environ.get("werkzeug.debug.preserve_context")
         if exc_type is not None and self.app.debug and preserve is not None:
             self._preserved = True
@@ -502,11 +486,10 @@ class _RequestContext:
         self.pop()
         if exc_type is not None:
             # The request failed in debug mode, so the after-request
-            # functions that close what it opened (a database connection)
-            # did not run. Nothing can use its g any more: drop what it
-            # holds and collect it now, so that a lock it held (SQLite's
-            # write lock) does not last until the garbage collector's next
-            # full pass, which may be long after.
+            # functions that close what it opened did not run. Drop what
+            # its g holds and collect it now, so that a lock it held
+            # (SQLite's write lock) does not last until the garbage
+            # collector's next full pass.
             vars(self.g).clear()
             gc.collect()
 
@@ -604,8 +587,7 @@ def render_template_string(source: str, **context: Any) -> str:
     return app._compiled_template(source).render(context)
 
 
-#: How many characters of source the templates that render_template_string
-#: keeps compiled may have in all, per application.
+#: The characters of source render_template_string keeps compiled, per app.
 _STRING_TEMPLATES_SIZE = 512 * 1024
 
 
@@ -647,7 +629,8 @@ class Flask:
     #: = [old_key]``.
     secret_key_fallbacks: list[str | bytes] | tuple[str | bytes, ...] = ()
 
-    #: The name of the session cookie.
+    #: The name of the session cookie. A name that starts with
+    #: ``__Host-`` or ``__Secure-`` always gets the ``Secure`` flag.
     session_cookie_name: str = "session"
 
     #: How long a session cookie is accepted after it was last written;
@@ -710,11 +693,10 @@ class Flask:
         ]
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
         self.url_map: Map = _URLMap()
-        # The adapters that match requests (see _matching_adapter), the
-        # status lines _send_plain sends, and render_template_string's
-        # compiled templates with the length of their sources in all.
+        # Matching's adapters (_matching_adapter), _send_plain's status lines
+        # and pages, render_template_string's templates and their size.
         self._url_adapters: dict[tuple[Any, ...], tuple[MapAdapter, dict[str, str], int]] = {}
-        self._status_lines: dict[int, str] = {}
+        self._plain_parts: dict[Any, str] = {}
         self._string_templates: dict[str, Template] = {}
         self._string_templates_size = 0
         if self.static_path is not None:
@@ -858,11 +840,9 @@ class Flask:
             context.setdefault(key, value)
 
     def _compiled_template(self, source: str) -> Template:
-        # render_template_string's templates, compiled once per source with
-        # the current environment (Jinja2 caches named templates only).
-        # Kept with the application, up to _STRING_TEMPLATES_SIZE
-        # characters of source in all, the least recently used dropped
-        # first, so that the cache is bounded whatever the sources.
+        # render_template_string's templates, compiled once per source and
+        # environment (Jinja2 caches named ones only), up to
+        # _STRING_TEMPLATES_SIZE characters in all, least recently used out.
         env, cache = self.jinja_env, self._string_templates
         template = cache.pop(source, None)
         if template is not None and template.environment is env:
@@ -1107,15 +1087,12 @@ class Flask:
     def _send_plain(
         self, ctx: _RequestContext, rv: Any, start_response: Callable[..., Any]
     ) -> Iterable[bytes] | None:
-        # The one shortcut of a request's path: a str or bytes result, or
-        # the page of an HTTP error that no handler took, is sent without
-        # building a response object when nothing could see one (no
-        # after-request function, no method that takes a response
-        # overridden, the stock response class). The full path is taken
-        # otherwise (None). Its status line comes from the response class,
-        # Content-Type from its default_mimetype (or the error's own
-        # headers), and what the session adds from _session_headers, as on
-        # the full path; tests/test_plain_responses.py compares the bytes.
+        # The one shortcut: a str or bytes result, or the page of an HTTP
+        # error no handler took, is sent without a response object when
+        # nothing could see one (no after-request function, no overridden
+        # method that takes a response, the stock response class); else
+        # None. The status line comes from the response class, the rest as
+        # on the full path (tests/test_plain_responses.py compares bytes).
         if (
             self.after_request_funcs or self.response_class is not Response
             or _response_methods(type(self)) != _response_methods(Flask)
@@ -1130,7 +1107,16 @@ class Flask:
             isinstance(rv, HTTPException) and type(rv).get_response is HTTPException.get_response
             and rv.response is None and isinstance(rv.code, int) and rv.code >= 400
         ):
-            code, body, headers = rv.code, rv.get_body(environ), list(rv.get_headers(environ))
+            code, headers = rv.code, list(rv.get_headers(environ))
+            # A stock error page with its class's description is kept.
+            key = (type(rv), rv.code, rv.description)
+            body = self._plain_parts.get(key) or rv.get_body(environ)
+            if (
+                key not in self._plain_parts and "description" not in vars(rv)
+                and type(rv).get_body is HTTPException.get_body
+                and type(rv).get_description is HTTPException.get_description
+            ):
+                self._plain_parts[key] = body
         else:
             return None
         try:
@@ -1140,9 +1126,9 @@ class Flask:
                 headers += self._session_headers(ctx._session)
         except Exception:
             return None  # the full path meets the same error and handles it
-        status = self._status_lines.get(code)
+        status = self._plain_parts.get(code)
         if status is None:
-            status = self._status_lines[code] = Response(status=code).status
+            status = self._plain_parts[code] = Response(status=code).status
         start_response(status, headers)
         return _PlainBody() if environ["REQUEST_METHOD"] == "HEAD" else _PlainBody((data,))
 
@@ -1215,13 +1201,12 @@ class Flask:
         return Session()
 
     def save_session(self, session: Session, response: Response) -> None:
-        """Add what the session needs to the response: ``Vary: Cookie``,
-        since the page may depend on the session, and, if the session was
-        changed, its cookie (HttpOnly, SameSite=Lax, Secure if
-        :attr:`session_cookie_secure` or the cookie's name asks for it),
-        signed with :attr:`secret_key` and the time, or the cookie's
-        deletion if the session was emptied. :meth:`process_response`
-        calls it when the request opened the session.
+        """Add ``Vary: Cookie`` to the response, since the page may depend
+        on the session, and, if the session changed, its cookie (HttpOnly,
+        SameSite=Lax, Secure if :attr:`session_cookie_secure` or its name
+        asks for it) signed with :attr:`secret_key` and the time, or its
+        deletion if it was emptied. :meth:`process_response` calls it when
+        the request opened the session.
 
         :param session: the session to save.
         :param response: a :attr:`response_class` object.
@@ -1252,17 +1237,15 @@ class Flask:
         return headers
 
     def _session_keys(self, signing: bool = False) -> tuple[Any, tuple[bytes, ...]]:
-        # The keys of the session cookie (see _session_keys below), once
-        # the settings are checked. A weak key warns when it signs, a weak
-        # fallback whenever it could accept a cookie; not in debug mode.
+        # The session cookie's keys (_session_keys below), once checked: a
+        # weak key warns when it signs, a weak fallback whenever it could
+        # accept a cookie (not in debug mode).
         key, fallbacks = self.secret_key, self.secret_key_fallbacks
         if not key:
             raise RuntimeError(_NO_SECRET_KEY)
         if isinstance(fallbacks, (str, bytes)):
-            raise TypeError(
-                "secret_key_fallbacks is a single key: assign a list of keys,"
-                " app.secret_key_fallbacks = [old_key]"
-            )
+            raise TypeError("secret_key_fallbacks is a single key: assign a list of keys,"
+                            " app.secret_key_fallbacks = [old_key]")
         checked = [("The session is signed with a secret key", key)] * signing + [
             ("A key of secret_key_fallbacks", fallback) for fallback in fallbacks
         ]
@@ -1271,13 +1254,9 @@ class Flask:
                 raise ValueError(f"{what} is empty: set a long random value")
             weakness = None if self.debug else _weak_secret_key(weak_key)
             if weakness:
-                warnings.warn(
-                    f"{what} that {weakness}: anyone who guesses it can sign"
-                    " sessions of their own. Set a long random value, read"
-                    " from the environment.",
-                    UserWarning,
-                    stacklevel=2,
-                )
+                warnings.warn(f"{what} that {weakness}: anyone who guesses it can sign sessions"
+                              " of their own. Set a long random value, read from the"
+                              " environment.", UserWarning, stacklevel=2)
         return _session_keys(key, tuple(fallbacks))
 
 
@@ -1291,9 +1270,7 @@ def _add_headers(response: Response, headers: list[tuple[str, str]]) -> None:
 
 
 class _PlainBody(list[bytes]):
-    """The body :meth:`Flask._send_plain` sends: a list of byte strings
-    with the ``close()`` that the full path's body also has."""
-
+    # The body _send_plain sends: a list with the close() the full path's has.
     __slots__ = ()
 
     def close(self) -> None:
@@ -1543,7 +1520,6 @@ def _weak_secret_key(secret_key: str | bytes) -> str | None:
     return None
 
 
-
 class _StaticFiles(SharedDataMiddleware):
     """Werkzeug's middleware for shared files, serving an application's
     ``static`` folder ahead of it, as 0.1 did: a request for a file there
@@ -1576,9 +1552,7 @@ class _StaticFiles(SharedDataMiddleware):
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or not environ.get("PATH_INFO", "").startswith(
-            self._raw_prefix
-        ):
+        if method not in ("GET", "HEAD") or not environ.get("PATH_INFO", "").startswith(self._raw_prefix):
             return self.app(environ, start_response)
         if self.flask_app.trusted_hosts is not None:
             try:
@@ -1597,10 +1571,9 @@ class _StaticFiles(SharedDataMiddleware):
 def _default_template_ctx_processor() -> dict[str, Any]:
     """The first of :attr:`Flask.template_context_processors`: it makes
     ``request``, ``session`` and ``g`` template variables."""
-    ctx = _current_context()
-    # The request and session proxies: a template that never uses them
-    # does not make the request object or open (verify) the cookie.
-    return {"request": request, "session": session, "g": ctx.g}
+    # The proxies: a template that never uses them does not make the
+    # request object or open (verify) the cookie.
+    return {"request": request, "session": session, "g": _current_context().g}
 
 
 def _root_path_of(import_name: str) -> str:

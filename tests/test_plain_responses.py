@@ -578,3 +578,13 @@ def test_a_session_changed_before_a_404_is_saved(app):
     response = app.test_client().get("/missing")
     assert response.status_code == 404
     assert "session=" in response.headers["Set-Cookie"]
+
+
+def test_an_error_page_shows_the_description_it_was_given_each_time(app):
+    @app.route("/user/<name>")
+    def user(name):
+        flask.abort(404, description=f"No user {name}.")
+
+    assert b"No user ann." in get(app, "/user/ann")[2]
+    assert b"No user bob." in get(app, "/user/bob")[2]
+    assert b"The requested URL was not found" in get(app, "/nothing")[2]
