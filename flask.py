@@ -14,7 +14,7 @@ static files middleware, and the context-local proxies ``request``,
 ``session``, ``g`` and ``current_app``.
 
 One shortcut makes requests cheaper, and it is taken in one place
-(:meth:`Flask._send_plain`, called from :meth:`Flask.wsgi_app`): a str or
+(``Flask._send_plain``, called from :meth:`Flask.wsgi_app`): a str or
 bytes result, or an HTTP error page, that nothing could see as a response
 object is sent without building one. Its headers come from the same code
 the full path uses, and a differential test checks that the bytes are the
