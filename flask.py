@@ -86,8 +86,7 @@ class _JSON:
 
     Works around: a body such as 100,000 ``[`` makes the standard
     library's parser raise ``RecursionError``, which Werkzeug 3's
-    ``get_json`` does not catch (it catches ``ValueError``), so the client
-    got a 500."""
+    ``get_json`` does not catch (a 500)."""
 
     dumps = staticmethod(json.dumps)
 
@@ -177,17 +176,15 @@ class Request(_WerkzeugRequest):
         if "%" in query or "+" in query:
             pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
         else:
-            # Nothing to unquote: the pairs that parse_qsl finds, without
-            # its work for each of them.
+            # Nothing to unquote: parse_qsl's pairs, without its work on each.
             pairs = [pair.partition("=")[::2] for pair in query.split("&") if pair]
         return self.parameter_storage_class(pairs)
 
     @_werkzeug_cached_property
     def stream(self) -> IO[bytes]:
         """The request body, as Werkzeug's ``stream``, except that a body
-        sent without a Content-Length (chunked) that is longer than
-        ``max_content_length`` is refused with 413 Request Entity Too Large
-        when it is read.
+        sent without a Content-Length (chunked) longer than
+        ``max_content_length`` is refused with 413 when it is read.
 
         Works around: Werkzeug 3 stops reading such a body at the limit and
         parses what it read as if it were the whole body."""
@@ -201,19 +198,13 @@ class Request(_WerkzeugRequest):
     _upload_streams: list[IO[bytes]] | None = None
 
     def _get_file_stream(
-        self,
-        total_content_length: int | None,
-        content_type: str | None,
-        filename: str | None = None,
-        content_length: int | None = None,
+        self, total_content_length: int | None, content_type: str | None,
+        filename: str | None = None, content_length: int | None = None,
     ) -> IO[bytes]:
         # Works around: Werkzeug 3's form parser does not close the files
         # of a multipart body it stops parsing (too many parts, a body cut
-        # short), and they never reach ``files``, which close() closes.
-        # Each is remembered here, so that close() closes it all the same.
-        stream = super()._get_file_stream(
-            total_content_length, content_type, filename, content_length
-        )
+        # short), which never reach ``files``: close() closes them here.
+        stream = super()._get_file_stream(total_content_length, content_type, filename, content_length)
         if self._upload_streams is None:
             self._upload_streams = []
         self._upload_streams.append(stream)
@@ -223,9 +214,7 @@ class Request(_WerkzeugRequest):
         """Close the request's uploaded files, also those of a multipart
         body that failed to parse. The request context does it when the
         request ends."""
-        # Werkzeug's close() only closes ``files``, a cached property: a
-        # request that never parsed a form has none, and most requests
-        # skip the call.
+        # Werkzeug's close() only closes ``files``: skipped when no form was parsed.
         if "files" in self.__dict__:
             super().close()
         for stream in self._upload_streams or ():
@@ -311,8 +300,7 @@ class _RequestGlobals:
 
 class _URLMap(Map):
     """Werkzeug's :class:`~werkzeug.routing.Map`, counting the rules added
-    to it, so that what matching remembered (see :func:`_matching_adapter`)
-    is dropped when a rule is added."""
+    to it: what matching remembered is dropped when one is added."""
 
     rules_added = 0
 
@@ -321,8 +309,7 @@ class _URLMap(Map):
         self.rules_added += 1
 
 
-#: The environ keys a URL adapter depends on besides the path and query
-#: string, which are passed to it at every match.
+#: What a URL adapter depends on besides the path and query, given per match.
 _ADAPTER_KEY = (
     "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME",
     "REQUEST_METHOD", "HTTP_CONNECTION", "HTTP_UPGRADE",
@@ -401,13 +388,11 @@ class _RequestContext:
         self.app = app
         self.environ = environ
         if app.trusted_hosts is not None:
-            # A 400 for a Host the application does not serve, before a
-            # redirect or a URL is built from it.
+            # 400 for a Host not served, before a URL is built from it.
             get_host(environ, app.trusted_hosts)
         limit = app.max_content_length
         if limit is not None:
-            # A body announced as too large is refused before anything
-            # reads it; the request enforces the limit on what is read.
+            # Refused before it is read; the request limits what is read.
             length = get_content_length(environ)
             if length is not None and length > limit:
                 raise RequestEntityTooLarge()
@@ -485,11 +470,9 @@ class _RequestContext:
             return
         self.pop()
         if exc_type is not None:
-            # The request failed in debug mode, so the after-request
-            # functions that close what it opened did not run. Drop what
-            # its g holds and collect it now, so that a lock it held
-            # (SQLite's write lock) does not last until the garbage
-            # collector's next full pass.
+            # Failed in debug mode: the after-request functions that close
+            # what it opened did not run. Drop what its g holds now, so that
+            # a lock (SQLite's) does not last until the next full gc pass.
             vars(self.g).clear()
             gc.collect()
 
@@ -674,6 +657,9 @@ class Flask:
         self.debug = False
         #: The name of the application's module or package. Do not change it.
         self.package_name = package_name
+        # Where the application was made: warnings about it point there.
+        caller = sys._getframe(1)
+        self._made_at = (caller.f_code.co_filename, caller.f_lineno, caller.f_globals)
         #: The folder the application's module or package lives in.
         self.root_path = _root_path_of(package_name)
         #: Endpoint names mapped to their view functions.
@@ -920,7 +906,12 @@ class Flask:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Call :meth:`wsgi_app`, so that middleware set on it applies."""
-        return self.wsgi_app(environ, start_response)
+        try:
+            return self.wsgi_app(environ, start_response)
+        except Exception as e:
+            # It reaches the debugger or the server's log: show the frames
+            # of the code that failed, not the framework's on the way there.
+            raise e.with_traceback(_without_own_frames(e.__traceback__))
 
     # -- the path of a request ---------------------------------------------
 
@@ -1095,7 +1086,7 @@ class Flask:
         # on the full path (tests/test_plain_responses.py compares bytes).
         if (
             self.after_request_funcs or self.response_class is not Response
-            or _response_methods(type(self)) != _response_methods(Flask)
+            or (type(self) is not Flask and _response_methods(type(self)) != _response_methods(Flask))
             or not self.__dict__.keys().isdisjoint(_RESPONSE_METHODS)
         ):
             return None
@@ -1253,10 +1244,12 @@ class Flask:
             if not weak_key:
                 raise ValueError(f"{what} is empty: set a long random value")
             weakness = None if self.debug else _weak_secret_key(weak_key)
-            if weakness:
-                warnings.warn(f"{what} that {weakness}: anyone who guesses it can sign sessions"
-                              " of their own. Set a long random value, read from the"
-                              " environment.", UserWarning, stacklevel=2)
+            if weakness:  # once per application, attributed to where it was made
+                filename, lineno, module_globals = self._made_at
+                warnings.warn_explicit(
+                    f"{what} that {weakness}: anyone who guesses it can sign sessions of their own."
+                    " Set a long random value, read from the environment.", UserWarning, filename,
+                    lineno, registry=module_globals.setdefault("__warningregistry__", {}))
         return _session_keys(key, tuple(fallbacks))
 
 
@@ -1296,9 +1289,7 @@ _response_methods = operator.attrgetter(*_RESPONSE_METHODS)
 
 
 def _decimal(text: str) -> Any:
-    # The decimal module is imported when the first Decimal is read back
-    # (see _tag).
-    from decimal import Decimal
+    from decimal import Decimal  # imported when the first is read back (see _tag)
 
     return Decimal(text)
 
@@ -1423,11 +1414,10 @@ _session_json = _SessionJSON()
 # leading dot when that is shorter; the timestamp is the signing time in
 # seconds, as big-endian bytes; the signature is itsdangerous's HMAC-SHA256
 # of ``payload.timestamp``, with a key derived from the secret key and the
-# salt ``flask.session``. The framing is done here in a few calls rather
-# than through the serializer's layers of wrappers, which cost more than
-# the signature itself. tests/test_sessions.py checks that each reads the
-# other's cookies and refuses the same changed ones, and that a cookie
-# that is not compressed is byte for byte the serializer's.
+# salt ``flask.session``. It is framed here in a few calls, not through the
+# serializer's layers (twice as slow); tests/test_sessions.py checks that
+# each reads the other's cookies, refuses the same changed ones, and that a
+# cookie that is not compressed is byte for byte the serializer's.
 
 
 @lru_cache(maxsize=16)
@@ -1451,10 +1441,9 @@ def _b64decode(data: bytes) -> bytes:
 
 def _compress(data: bytes) -> bytes:
     # A 4 KiB window (no cookie is longer) and about 48 KiB of memory:
-    # zlib's defaults allocate about 256 KiB for each call, which costs
-    # more than the rest of a request whenever the allocator has given
-    # that memory back to the system in between. Less memory than this
-    # makes zlib's blocks so small that random text hardly shrinks.
+    # zlib's defaults allocate 256 KiB per call, which costs more than the
+    # request when the allocator has given that memory back in between;
+    # with less, zlib's blocks are too small for random text to shrink.
     compressor = zlib.compressobj(6, zlib.DEFLATED, 12, 6)
     return compressor.compress(data) + compressor.flush()
 
@@ -1494,9 +1483,8 @@ def _load_session_cookie(keys: tuple[Any, tuple[bytes, ...]], cookie: str, lifet
             return _session_json.loads(zlib.decompress(_b64decode(payload[1:])).decode())
         return _session_json.loads(_b64decode(payload).decode())
     except Exception:
-        # A correctly signed cookie that still does not decode (written by
-        # a version with another format) is a missing session, as
-        # itsdangerous treats it.
+        # Correctly signed but not decodable (another format): no session,
+        # as itsdangerous treats it.
         return None
 
 
@@ -1574,6 +1562,19 @@ def _default_template_ctx_processor() -> dict[str, Any]:
     # The proxies: a template that never uses them does not make the
     # request object or open (verify) the cookie.
     return {"request": request, "session": session, "g": _current_context().g}
+
+
+def _without_own_frames(tb: Any) -> Any:
+    # A traceback without this module's frames, but for the last one (the
+    # line that raised, when it is ours).
+    frames = []
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename != __file__ or tb.tb_next is None:
+            frames.append(tb)
+        tb = tb.tb_next
+    for outer, inner in zip(frames, frames[1:] + [None]):
+        outer.tb_next = inner
+    return frames[0] if frames else None
 
 
 def _root_path_of(import_name: str) -> str:

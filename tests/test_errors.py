@@ -1,8 +1,11 @@
 """Error handling and the request hooks: abort, error handlers,
 unhandled exceptions, before_request and after_request."""
 import io
+import re
+import traceback
 
 import pytest
+from werkzeug.test import create_environ
 
 import flask
 
@@ -442,3 +445,50 @@ def test_a_bad_handler_result_after_a_hook_aborts_propagates_in_debug_mode(app, 
     app.errorhandler(403)(lambda error: {"not": "a response"})
     with pytest.raises(TypeError, match="returned dict"):
         client.get("/missing")
+
+
+def frames_before_the_view(tb, view_name):
+    """The flask.py frames of a traceback before the view's own frame."""
+    frames = traceback.extract_tb(tb)
+    names = [frame.name for frame in frames]
+    assert view_name in names, names
+    before = frames[:names.index(view_name)]
+    return [frame for frame in before if frame.filename == flask.__file__]
+
+
+def test_an_exception_in_a_view_shows_few_framework_frames_before_the_view(app):
+    app.debug = True
+
+    @app.route("/")
+    def failing_view():
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError) as raised:
+        app(create_environ("/"), lambda *args: None)
+    assert len(frames_before_the_view(raised.value.__traceback__, "failing_view")) <= 3
+
+
+def test_the_debugger_shows_few_framework_frames_before_the_view(app):
+    from werkzeug.debug import DebuggedApplication
+
+    app.debug = True
+
+    @app.route("/")
+    def failing_view():
+        raise ValueError("boom")
+
+    page = b"".join(DebuggedApplication(app, evalex=False)(
+        create_environ("/"), lambda *args: None)).decode()
+    frames = re.findall(r'<h4>File <cite class="filename">"([^"]+)"</cite>,\s*line <em class="line">\d+</em>,\s*in <code class="function">([^<]+)</code>', page)
+    names = [name for _, name in frames]
+    assert "failing_view" in names, frames
+    before = frames[:names.index("failing_view")]
+    assert len([f for f, _ in before if f == flask.__file__]) <= 3
+
+
+def test_an_error_raised_in_the_framework_keeps_its_own_frame(app):
+    app.debug = True
+    app.route("/")(lambda: None)
+    with pytest.raises(TypeError) as raised:
+        app(create_environ("/"), lambda *args: None)
+    assert traceback.extract_tb(raised.value.__traceback__)[-1].filename == flask.__file__

@@ -789,3 +789,22 @@ def test_a_prefixed_cookie_is_deleted_with_the_secure_flag(app, client):
     client.set_cookie("__Host-session", sign({"user": "ada"}, app.secret_key), domain="localhost")
     header = client.get("/clear").headers["Set-Cookie"]
     assert header.startswith("__Host-session=;") and "; Secure" in header
+
+
+def test_the_weak_key_warning_points_at_where_the_application_was_made(tmp_path):
+    (tmp_path / "weakapp.py").write_text(
+        "import flask\n"
+        "\n"
+        "app = flask.Flask(__name__)\n"
+        "app.secret_key = 'short'\n"
+        "app.route('/')(lambda: flask.session.update(n=1) or 'ok')\n"
+        "for path in ('/', '/', '/missing'):\n"
+        "    app.test_client().get(path)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "weakapp.py"], capture_output=True, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(Path(flask.__file__).parent), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("UserWarning") == 1
+    assert "weakapp.py:3: UserWarning" in result.stderr
