@@ -84,9 +84,8 @@ class _JSON:
     a body nested too deeply to parse is malformed JSON (a 400) like any
     other.
 
-    Works around: a body such as 100,000 ``[`` makes the standard
-    library's parser raise ``RecursionError``, which Werkzeug 3's
-    ``get_json`` does not catch (a 500)."""
+    Works around: 100,000 ``[`` make the standard library's parser raise
+    ``RecursionError``, which Werkzeug 3's ``get_json`` lets through."""
 
     dumps = staticmethod(json.dumps)
 
@@ -166,12 +165,8 @@ class Request(_WerkzeugRequest):
     @_werkzeug_cached_property
     def args(self) -> Any:
         """The parsed query string, as Werkzeug's ``args``, except that raw
-        bytes which are not UTF-8 (a client may send them unencoded) stay
-        percent-encoded, like encoded ones do.
-
-        Works around: Werkzeug 3's ``args`` decodes the query string as
-        strict UTF-8 and raises ``UnicodeDecodeError`` (a 500) on such
-        bytes."""
+        bytes which are not UTF-8 stay percent-encoded, like encoded ones.
+        Works around: Werkzeug 3 raises ``UnicodeDecodeError`` (a 500)."""
         query = self.query_string.decode("utf-8", "werkzeug.url_quote")
         if "%" in query or "+" in query:
             pairs = parse_qsl(query, keep_blank_values=True, errors="werkzeug.url_quote")
@@ -184,10 +179,8 @@ class Request(_WerkzeugRequest):
     def stream(self) -> IO[bytes]:
         """The request body, as Werkzeug's ``stream``, except that a body
         sent without a Content-Length (chunked) longer than
-        ``max_content_length`` is refused with 413 when it is read.
-
-        Works around: Werkzeug 3 stops reading such a body at the limit and
-        parses what it read as if it were the whole body."""
+        ``max_content_length`` is refused with 413 when it is read. Works
+        around: Werkzeug 3 stops at the limit and parses what it read."""
         limit = self.max_content_length
         environ = self.environ
         if limit is None or self.content_length is not None or "wsgi.input_terminated" not in environ:
@@ -222,25 +215,18 @@ class Request(_WerkzeugRequest):
 
     @_werkzeug_cached_property
     def cookies(self) -> Any:
-        """The cookies the client sent, parsed as Werkzeug's ``cookies``
-        are (by its parser in ``werkzeug.sansio``), read straight from the
-        environ's ``HTTP_COOKIE``.
-
-        Works around: Werkzeug 3's ``cookies`` walks every key of the
-        environ to find the header, and the public
-        ``werkzeug.http.parse_cookie`` raises (a 500) on bytes that are
-        not UTF-8."""
+        """The cookies the client sent, parsed by the parser of Werkzeug's
+        ``cookies`` (in ``werkzeug.sansio``) straight from ``HTTP_COOKIE``.
+        Works around: Werkzeug 3's ``cookies`` walks every environ key, and
+        ``werkzeug.http.parse_cookie`` raises (a 500) on non-UTF-8 bytes."""
         return parse_cookie(self.environ.get("HTTP_COOKIE", ""), cls=self.dict_storage_class)
 
 
 class Response(_WerkzeugResponse):
     """The response object used by default: Werkzeug's response with an
-    HTML mimetype unless told otherwise.
-
-    Views rarely build one themselves, :meth:`Flask.make_response` turns
-    their return value into one. To use a subclass of your own, set
-    :attr:`Flask.response_class` to it.
-    """
+    HTML mimetype unless told otherwise. :meth:`Flask.make_response` turns
+    a view's return value into one; to use a subclass of your own, set
+    :attr:`Flask.response_class` to it."""
 
     default_mimetype = "text/html"
 
@@ -310,10 +296,8 @@ class _URLMap(Map):
 
 
 #: What a URL adapter depends on besides the path and query, given per match.
-_ADAPTER_KEY = (
-    "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME",
-    "REQUEST_METHOD", "HTTP_CONNECTION", "HTTP_UPGRADE",
-)
+_ADAPTER_KEY = ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME",
+                "REQUEST_METHOD", "HTTP_CONNECTION", "HTTP_UPGRADE")
 
 
 def _matching_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, dict[str, str]]:
@@ -378,11 +362,9 @@ def _match_url(app: Flask, environ: dict[str, Any]) -> _Routing:
 
 class _RequestContext:
     """Everything that belongs to one request: the application, the
-    request object, the URL adapter, the session and ``g``.
-
-    It is pushed on :data:`_request_ctx_stack` for the duration of a
-    ``with`` block; see :meth:`Flask.request_context`.
-    """
+    request object, the URL adapter, the session and ``g``, pushed on
+    :data:`_request_ctx_stack` for a ``with`` block (see
+    :meth:`Flask.request_context`)."""
 
     def __init__(self, app: Flask, environ: dict[str, Any]):
         self.app = app
@@ -674,9 +656,7 @@ class Flask:
         #: Functions called without arguments when a template is rendered;
         #: each returns a dict of extra template variables. The first one
         #: adds ``request``, ``session`` and ``g``.
-        self.template_context_processors: list[Callable[[], dict[str, Any]]] = [
-            _default_template_ctx_processor
-        ]
+        self.template_context_processors: list[Callable[[], dict[str, Any]]] = [_default_template_ctx_processor]
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
         self.url_map: Map = _URLMap()
         # Matching's adapters (_matching_adapter), _send_plain's status lines
@@ -686,12 +666,9 @@ class Flask:
         self._string_templates: dict[str, Template] = {}
         self._string_templates_size = 0
         if self.static_path is not None:
-            # Static files are served ahead of the application, as in 0.1:
-            # before_request functions (a login check) never see them. The
-            # rule only builds their URLs.
-            self.add_url_rule(
-                self.static_path + "/<path:filename>", "static", build_only=True
-            )
+            # Served ahead of the application, as in 0.1: before_request
+            # functions never see them. The rule only builds their URLs.
+            self.add_url_rule(self.static_path + "/<path:filename>", "static", build_only=True)
             self.wsgi_app = _StaticFiles(self, self.wsgi_app)  # type: ignore[method-assign]
 
     # -- registration ------------------------------------------------------
@@ -882,8 +859,7 @@ class Flask:
             ``use_debugger`` default to it. ``threaded`` defaults to
             ``True``, so that one slow client does not hold up the others.
         """
-        # Imported here: only the development server needs it, and a CGI
-        # deployment pays for every import on every request.
+        # Imported here: a CGI deployment pays for every import per request.
         from werkzeug.serving import run_simple
 
         if "debug" in options:
@@ -909,8 +885,7 @@ class Flask:
         try:
             return self.wsgi_app(environ, start_response)
         except Exception as e:
-            # It reaches the debugger or the server's log: show the frames
-            # of the code that failed, not the framework's on the way there.
+            # For the debugger or the log: the failing code's frames, not ours.
             raise e.with_traceback(_without_own_frames(e.__traceback__))
 
     # -- the path of a request ---------------------------------------------
@@ -927,8 +902,7 @@ class Flask:
         through :meth:`make_response` and :meth:`process_response`.
 
         :param environ: the WSGI environment.
-        :param start_response: the WSGI server's callable that starts the
-            response.
+        :param start_response: the WSGI server's ``start_response``.
         """
         try:
             ctx = self.request_context(environ)
@@ -1488,8 +1462,7 @@ def _load_session_cookie(keys: tuple[Any, tuple[bytes, ...]], cookie: str, lifet
         return None
 
 
-# Secret keys that appear in documentation, Flask 0.1's and ours: anyone
-# can sign a session with them.
+# Keys of documentation, Flask 0.1's and ours: anyone can sign with them.
 _EXAMPLE_SECRET_KEYS = frozenset({
     "the secret key", "development key", "replace me with a long random value",
     "only for this example", "secret", "secret key", "dev", "default",
@@ -1510,16 +1483,11 @@ def _weak_secret_key(secret_key: str | bytes) -> str | None:
 
 class _StaticFiles(SharedDataMiddleware):
     """Werkzeug's middleware for shared files, serving an application's
-    ``static`` folder ahead of it, as 0.1 did: a request for a file there
-    never reaches the application or its hooks; any other request, a
-    missing static file included, goes on to it.
-
-    On top of Werkzeug's middleware: the folder is looked up at each
-    request (so a changed :attr:`Flask.root_path` counts), a symlink that
-    leads out of the folder is not followed, only GET and HEAD are served,
-    HEAD gets the headers without the file, and a Host that is not one of
-    :attr:`Flask.trusted_hosts` gets the same 400 as from the application.
-    """
+    ``static`` folder ahead of it, as 0.1 did: a file there never reaches
+    the application or its hooks; anything else (a missing file too) does.
+    On top of Werkzeug's: the folder is looked up at each request, a
+    symlink out of it is not followed, only GET and HEAD are served (HEAD
+    without the file), and an untrusted Host gets the application's 400."""
 
     def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]):
         super().__init__(wsgi_app, {})
@@ -1598,3 +1566,35 @@ g = cast(Any, _request_ctx_stack("g", unbound_message=_NO_CONTEXT))
 
 #: The application handling the current request (see :class:`Flask`).
 current_app = cast(Flask, _request_ctx_stack("app", unbound_message=_NO_CONTEXT))
+
+
+def _main(argv: list[str]) -> int:
+    # python -m flask: which flask.py this is, and "run" to serve an app.
+    import argparse
+    import importlib
+
+    usage = "python -m flask run MODULE[:APP] [--host HOST] [--port PORT] [--debug]"
+    parser = argparse.ArgumentParser(prog="python -m flask", usage=usage)
+    parser.add_argument("command", nargs="?", choices=["run"])
+    parser.add_argument("app", nargs="?", metavar="MODULE[:APP]", default="app")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+    print(f"flask.py {__version__} (the Flask 0.1 API) at {os.path.abspath(__file__)}")
+    if args.command is None:
+        print(f"usage: {usage}")
+        return 0
+    sys.path.insert(0, os.getcwd())  # where the application's module is
+    found = getattr(importlib.import_module("flask"), "__file__", None) or "?"
+    if os.path.abspath(found) != os.path.abspath(__file__):
+        print(f"but 'import flask' finds {found}, another Flask: the application would run"
+              " on that one. Remove it from this environment or this folder.", file=sys.stderr)
+        return 1
+    module, _, name = args.app.partition(":")
+    getattr(importlib.import_module(module), name or "app").run(args.host, args.port, debug=args.debug)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover (run in a process of its own)
+    sys.exit(_main(sys.argv[1:]))
