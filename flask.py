@@ -112,7 +112,7 @@ class _FormParser(FormDataParser):
             limit = self.max_form_memory_size
             if limit is not None and content_length is not None and content_length > limit:
                 raise RequestEntityTooLarge()
-            data = stream.read() if limit is None else stream.read(limit + 1)
+            data = stream.read() if limit is None or content_length is not None else stream.read(limit + 1)
             if limit is not None and len(data) > limit:
                 raise RequestEntityTooLarge()
             # Every field but the last ends with "&".
@@ -309,9 +309,9 @@ def _matching_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, 
     # Only the stock binding is known to depend on nothing else in the
     # environ; checked at every request, so that an override counts.
     if (
-        not isinstance(url_map, _URLMap) or "_bind_url_map" in app.__dict__
-        or type(app)._bind_url_map is not Flask._bind_url_map
-        or type(url_map).bind_to_environ is not Map.bind_to_environ
+        type(url_map) is not _URLMap or "_bind_url_map" in app.__dict__
+        or (type(app) is not Flask and type(app)._bind_url_map is not Flask._bind_url_map)
+        or _URLMap.bind_to_environ is not Map.bind_to_environ
     ):
         return app._bind_url_map(environ), {}
     key = tuple(map(environ.get, _ADAPTER_KEY))
@@ -1066,8 +1066,11 @@ class Flask:
             return None
         environ = ctx.environ
         if isinstance(rv, (str, bytes)):
-            code, body = 200, rv
-            headers = [("Content-Type", get_content_type(Response.default_mimetype, "utf-8"))]
+            code, body, mimetype = 200, rv, Response.default_mimetype
+            content_type = self._plain_parts.get(mimetype)
+            if content_type is None:
+                content_type = self._plain_parts[mimetype] = get_content_type(mimetype, "utf-8")
+            headers = [("Content-Type", content_type)]
         elif (
             isinstance(rv, HTTPException) and type(rv).get_response is HTTPException.get_response
             and rv.response is None and isinstance(rv.code, int) and rv.code >= 400
@@ -1211,10 +1214,8 @@ class Flask:
         if isinstance(fallbacks, (str, bytes)):
             raise TypeError("secret_key_fallbacks is a single key: assign a list of keys,"
                             " app.secret_key_fallbacks = [old_key]")
-        checked = [("The session is signed with a secret key", key)] * signing + [
-            ("A key of secret_key_fallbacks", fallback) for fallback in fallbacks
-        ]
-        for what, weak_key in checked:
+        checked = [("The session is signed with a secret key", key)] if signing else []
+        for what, weak_key in checked + [("A key of secret_key_fallbacks", f) for f in fallbacks]:
             if not weak_key:
                 raise ValueError(f"{what} is empty: set a long random value")
             weakness = None if self.debug else _weak_secret_key(weak_key)
@@ -1237,8 +1238,7 @@ def _add_headers(response: Response, headers: list[tuple[str, str]]) -> None:
 
 
 class _PlainBody(list[bytes]):
-    # The body _send_plain sends: a list with the close() the full path's has.
-    __slots__ = ()
+    __slots__ = ()  # the body _send_plain sends, with the close() the full path's has
 
     def close(self) -> None:
         pass
