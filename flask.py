@@ -1075,16 +1075,16 @@ class Flask:
             isinstance(rv, HTTPException) and type(rv).get_response is HTTPException.get_response
             and rv.response is None and isinstance(rv.code, int) and rv.code >= 400
         ):
-            code, headers = rv.code, list(rv.get_headers(environ))
             # A stock error page with its class's description is kept.
-            key = (type(rv), rv.code, rv.description)
-            body = self._plain_parts.get(key) or rv.get_body(environ)
-            if (
-                key not in self._plain_parts and "description" not in vars(rv)
-                and type(rv).get_body is HTTPException.get_body
+            stock = "description" not in vars(rv) and type(rv).get_body is HTTPException.get_body \
                 and type(rv).get_description is HTTPException.get_description
-            ):
-                self._plain_parts[key] = body
+            key = (type(rv), rv.code, rv.description)
+            page = self._plain_parts.get(key) if stock else None
+            if page is None:
+                page = rv.get_body(environ)
+                if stock:
+                    self._plain_parts[key] = page
+            code, headers, body = rv.code, list(rv.get_headers(environ)), page
         else:
             return None
         try:
