@@ -18,9 +18,13 @@ import flask  # noqa: E402  (needs the sys.path line above)
 
 version = release = flask.__version__
 
+# docs/_ext holds the directive that shows the benchmark's Markdown report.
+sys.path.insert(0, os.path.join(ROOT, "docs", "_ext"))
+
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
+    "markdown_report",
 ]
 
 exclude_patterns = ["_build"]

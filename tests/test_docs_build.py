@@ -102,6 +102,40 @@ def test_api_reference_shows_docstring(html, name):
     assert first_words in " ".join(page.split())
 
 
+#: The longest line a code block of the built pages may have: what fits a
+#: code block of the theme in a window 1280 pixels wide (the browser test
+#: tests/browser/test_browser_docs.py measures that), and the width of a
+#: terminal that the reader copies a line into.
+LONGEST_CODE_LINE = 79
+
+
+def pre_lines(page):
+    """The lines of every ``<pre>`` block of an HTML page as a reader sees
+    them: the highlighting's tags removed, entities decoded."""
+    lines = []
+    for block in re.findall(r"<pre\b[^>]*>(.*?)</pre>", page, re.S):
+        text = html_module.unescape(re.sub(r"<[^>]+>", "", block))
+        lines.extend(text.split("\n"))
+    return lines
+
+
+def test_code_lines_are_measured_without_the_highlighting_markup():
+    page = ('<div class="highlight"><pre><span></span><span class="k">if</span>'
+            ' a &lt; b:\n    <span class="k">pass</span>\n</pre></div>')
+    assert pre_lines(page) == ["if a < b:", "    pass", ""]
+
+
+def test_no_code_line_of_the_built_pages_is_longer_than_79_characters(built_docs):
+    pages = sorted(built_docs.glob("*.html"))
+    lines = {page.name: pre_lines(page.read_text(encoding="utf-8")) for page in pages}
+    # The pages have code to measure: the tutorial alone shows hundreds
+    # of lines.
+    assert len(lines["tutorial.html"]) > 300
+    too_long = [f"{name} ({len(line)}): {line}" for name, page_lines in lines.items()
+                for line in page_lines if len(line) > LONGEST_CODE_LINE]
+    assert too_long == []
+
+
 def test_deployment_chapter_shows_every_tested_config():
     # The deployment chapter includes the files the deployment and cluster
     # tests run, so the two cannot drift apart; a new config needs its

@@ -15,7 +15,8 @@ from unittest import mock
 # leave the environment as it was for whatever runs next.
 USERNAME = 'admin'
 PASSWORD = 'a password for the tests'
-with mock.patch.dict(os.environ, SECRET_KEY='flaskr tests: a key used nowhere else',
+with mock.patch.dict(os.environ,
+                     SECRET_KEY='flaskr tests: a key used nowhere else',
                      FLASKR_USERNAME=USERNAME, FLASKR_PASSWORD=PASSWORD,
                      DEBUG=''):
     import flaskr

@@ -8,4 +8,5 @@ from flup.server.fcgi import WSGIServer
 
 from yourapplication import app
 
-WSGIServer(app, bindAddress="/run/yourapplication/fcgi.sock", umask=0o000).run()
+WSGIServer(app, bindAddress="/run/yourapplication/fcgi.sock",
+           umask=0o000).run()
