@@ -137,6 +137,34 @@ def code_lines(text):
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
+#: A file name in code: a word, a dot and one of the extensions of the
+#: examples' files and of this repository's (not .db: g.db is no file).
+FILE_NAME = re.compile(r"(?<![\w./-])[\w-][\w./-]*\.(?:py|md|sql|html|css|txt|cfg|toml|ini)\b")
+
+
+def files_named_in(text):
+    """The names of the files a source text mentions, without their
+    folders (``flaskr/flaskr.py`` and ``flaskr.py`` are both ``flaskr.py``),
+    and ``.venv`` when it names a virtual environment of that name."""
+    names = {match.rsplit("/", 1)[-1] for match in FILE_NAME.findall(text)}
+    if re.search(r"(?<![\w-])\.venv\b", text):
+        names.add(".venv")
+    return names
+
+
+def files_created(items):
+    """The names of the files the page tells the reader to create."""
+    created, previous = set(), ""
+    for item in items:
+        if item.kind == "p":
+            previous = item.text
+        elif item.kind == "code":
+            where = placement(previous)
+            if where and where[0] == "create":
+                created.add(where[1].rsplit("/", 1)[-1])
+    return created
+
+
 # -- running what the text says to run ---------------------------------------
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from rendered_page import (code_lines, console_steps, parse_command,
-                           placement, read_page, reader_environment)
+from rendered_page import (code_lines, console_steps, files_created,
+                           files_named_in, parse_command, placement,
+                           read_page, reader_environment)
 
 REPO = Path(__file__).resolve().parent.parent
 FLASKR = REPO / "examples" / "flaskr"
@@ -49,6 +50,18 @@ def checkout(tmp_path):
         "*_tests.py", "*.db", "__pycache__", "*.md"))
     (tmp_path / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
     return tmp_path
+
+
+def test_the_test_modules_code_names_only_files_the_reader_has(
+        flaskr_section, built_docs):
+    # The module goes beside the tutorial's application in the reader's
+    # flaskr folder, which has none of this repository's files (its
+    # README, its virtual environment); flask.py is the library they
+    # installed.
+    has = (files_created(read_page(built_docs / "tutorial.html"))
+           | files_created(flaskr_section) | {"flask.py"})
+    assert {"flaskr.py", "flaskr_tests.py"} <= has
+    assert files_named_in(whole_module(flaskr_section)) - has == set()
 
 
 def test_whole_module_holds_every_piece_shown(flaskr_section):

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from rendered_page import (RunningServer, code_lines, console_steps,
-                           output_matches, parse_command, place, placement,
-                           read_page, reader_environment)
+                           files_created, files_named_in, output_matches,
+                           parse_command, place, placement, read_page,
+                           reader_environment)
 
 REPO = Path(__file__).resolve().parent.parent
 FLASKR = REPO / "examples" / "flaskr"
@@ -200,3 +201,16 @@ def test_every_code_block_of_the_tutorial_is_placed_or_run(tutorial):
             if item.text.lstrip().startswith(">>>") or previous.startswith("Here is "):
                 continue
             assert placement(previous), (item.section, previous)
+
+
+def test_the_tutorials_code_names_only_files_the_reader_has(tutorial):
+    # The reader's copy has the files the page creates and flask.py, the
+    # library they installed, not this repository's README or virtual
+    # environment.
+    has = files_created(tutorial) | {"flask.py"}
+    assert {"flaskr.py", "schema.sql", "layout.html"} <= has
+    named = set()
+    for item in tutorial:
+        if item.kind == "code" and item.language not in SHOWN_ONLY | {"console"}:
+            named |= files_named_in(item.text)
+    assert named - has == set()

@@ -3,10 +3,10 @@ environment, can log in and post entries made of a plain-text title and an
 HTML text; everyone sees the entries, newest first.
 
 Run it from this folder with ``DEBUG=1 python flaskr.py`` on your own
-machine. In production set ``SECRET_KEY``, ``FLASKR_USERNAME`` and
-``FLASKR_PASSWORD`` instead (see README.md). The database is ``flaskr.db``
-beside this file unless ``FLASKR_DATABASE`` names another path; it is
-created on the first start.
+machine. In production leave ``DEBUG`` unset and set ``SECRET_KEY`` (long
+and random), ``FLASKR_USERNAME`` and ``FLASKR_PASSWORD`` instead. The
+database is ``flaskr.db`` beside this file unless ``FLASKR_DATABASE``
+names another path; it is created on the first start.
 """
 # all the imports
 import hmac

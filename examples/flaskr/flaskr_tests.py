@@ -1,9 +1,9 @@
 """The Testing chapter's unittest suite for flaskr.
 
-Run it from this folder with ``../../.venv/bin/python flaskr_tests.py``,
-or from the repository root with ``.venv/bin/python -m pytest
-examples/flaskr``. Every test gets its own temporary database, removed
-afterwards.
+Run it from this folder, with the Python of the virtual environment
+where flask.py is installed: ``python flaskr_tests.py`` (or ``python -m
+pytest flaskr_tests.py``). Every test gets its own temporary database,
+removed afterwards.
 """
 import os
 import tempfile
