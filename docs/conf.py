@@ -18,13 +18,15 @@ import flask  # noqa: E402  (needs the sys.path line above)
 
 version = release = flask.__version__
 
-# docs/_ext holds the directive that shows the benchmark's Markdown report.
+# docs/_ext holds the project's own directives: the benchmark's Markdown
+# report shown as tables, and a method shown under its class's line.
 sys.path.insert(0, os.path.join(ROOT, "docs", "_ext"))
 
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
     "markdown_report",
+    "method_include",
 ]
 
 exclude_patterns = ["_build"]

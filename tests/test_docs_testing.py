@@ -64,15 +64,59 @@ def test_the_test_modules_code_names_only_files_the_reader_has(
     assert files_named_in(whole_module(flaskr_section)) - has == set()
 
 
+def pieces_of(section):
+    """The pieces of code a section shows (its commands left out)."""
+    return [item for item in section
+            if item.kind == "code" and item.language not in ("console", "text")]
+
+
+#: The line that stands for lines of the module a piece leaves out.
+ELISION = "# ..."
+
+
+def parts_of(piece):
+    """The lines of a piece, split where it says that lines are left out."""
+    parts = [[]]
+    for line in code_lines(piece):
+        if line.strip() == ELISION:
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    return [part for part in parts if part]
+
+
 def test_whole_module_holds_every_piece_shown(flaskr_section):
     module = code_lines(whole_module(flaskr_section))
-    pieces = [item for item in flaskr_section
-              if item.kind == "code" and item.language not in ("console", "text")]
+    pieces = pieces_of(flaskr_section)
     assert len(pieces) > 5
     for piece in pieces:
+        # Each part of the piece is in the module, in the piece's order.
+        start = 0
+        for lines in parts_of(piece.text):
+            found = [i for i in range(start, len(module))
+                     if module[i:i + len(lines)] == lines]
+            assert found, (lines, piece.text)
+            start = found[0] + len(lines)
+
+
+def test_every_piece_starts_at_the_modules_top_level(flaskr_section):
+    # A method is shown under the line of its class, not as indented
+    # lines that could be pasted anywhere.
+    indented = [piece.text for piece in pieces_of(flaskr_section)
+                if code_lines(piece.text)[0].startswith((" ", "\t"))]
+    assert indented == []
+
+
+def test_a_piece_says_where_it_leaves_lines_out(flaskr_section):
+    # A method that is not the first of its class follows the class line
+    # and an elision: the lines between are not in the piece.
+    module = code_lines(whole_module(flaskr_section))
+    for piece in pieces_of(flaskr_section):
         lines = code_lines(piece.text)
-        starts = [i for i in range(len(module)) if module[i:i + len(lines)] == lines]
-        assert starts, piece.text
+        if ELISION not in [line.strip() for line in lines]:
+            starts = [i for i in range(len(module))
+                      if module[i:i + len(lines)] == lines]
+            assert starts, piece.text
 
 
 def test_whole_module_runs_with_each_command_shown(flaskr_section, checkout):
