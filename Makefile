@@ -59,7 +59,23 @@ $(VENV)/.runtime: pyproject.toml $(CONSTRAINTS)
 run:
 	@case " $(APPS) " in *" $(APP) "*) ;; *) \
 	  echo "make run: unknown APP '$(APP)'; choose one of: $(APPS)" >&2; exit 2;; esac
-	@$(MAKE) --no-print-directory $(VENV)/.runtime
+	@case "$(PORT)" in ''|*[!0-9]*) \
+	  echo "make run: PORT must be a port number, such as PORT=8080, not '$(PORT)'" >&2; exit 2;; esac
+	@# -s: no "is up to date" when the runtime is there already.
+	@$(MAKE) -s --no-print-directory $(VENV)/.runtime
+	@# Bind the address once before saying anything, as the server will (with
+	@# SO_REUSEADDR), so that a port another program holds is told with the
+	@# way out instead of after "Serving ...".
+	@error=$$("$(BIN)/python" -c 'import socket, sys; host, port = sys.argv[1], int(sys.argv[2]); s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((host, port))' \
+	  "$(HOST)" "$(PORT)" 2>&1 | tail -n 1 | sed 's/^[A-Za-z.]*Error: //'); \
+	if [ -n "$$error" ]; then \
+	  echo "make run: cannot listen on $(HOST):$(PORT): $$error." >&2; \
+	  case "$$error" in *"in use"*|*"ermission"*) \
+	    echo "Stop the program that uses the port, or choose another port," \
+	      "for example: make run APP=$(APP) PORT=8080" >&2;; \
+	  *) echo "Choose an address of this machine, for example:" \
+	      "make run APP=$(APP) HOST=127.0.0.1" >&2;; esac; \
+	  exit 2; fi
 	@# flaskr and minitwit live in their own folder (examples/APP/APP.py) and
 	@# create their database there on the first start; hello is examples/hello.py.
 	@if [ -d examples/$(APP) ]; then dir=examples/$(APP); else dir=examples; fi; \

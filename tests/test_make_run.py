@@ -58,6 +58,57 @@ def test_make_run_with_an_unknown_app_lists_the_valid_ones():
     assert "Serving" not in output
 
 
+@pytest.fixture
+def taken_port():
+    """A port of 127.0.0.1 on which another program listens."""
+    import socket
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def make_run_on_a_taken_port(port):
+    """The output of ``make run`` told to serve on ``port``, and its exit
+    status."""
+    proc = make("run", "APP=hello", f"PORT={port}", cwd=REPO)
+    output, _ = proc.communicate(timeout=60)
+    return output, proc.returncode
+
+
+def test_make_run_on_a_taken_port_fails_with_a_message_naming_PORT(taken_port):
+    output, status = make_run_on_a_taken_port(taken_port)
+    assert status != 0
+    assert f"127.0.0.1:{taken_port}" in output and "in use" in output, output
+    assert "PORT=" in output, output
+
+
+def test_make_run_on_a_taken_port_does_not_say_it_is_serving(taken_port):
+    output, _ = make_run_on_a_taken_port(taken_port)
+    assert "Serving" not in output, output
+    assert "Running on" not in output, output
+
+
+def test_make_run_says_nothing_about_its_runtime_being_up_to_date(tmp_path):
+    # The runtime is there and up to date, as on every start after the
+    # first; make run must not tell make's own news about it.
+    subprocess.run(["make", "-s", ".venv/.runtime"], cwd=REPO, check=True,
+                   env={k: v for k, v in os.environ.items() if k not in MAKE_RUN_UNSET})
+    env = {k: v for k, v in os.environ.items() if k not in MAKE_RUN_UNSET}
+    server = start_server(
+        "make-run-hello", lambda port: ["make", "run", "APP=hello", f"PORT={port}"],
+        tmp_path, cwd=REPO, env=env)
+    try:
+        with urllib.request.urlopen(server.url + "/", timeout=5) as rv:
+            assert rv.read() == b"Hello World!"
+    finally:
+        server.stop()
+    output = server.log_path.read_text()
+    assert "Serving examples/hello.py" in output, output
+    assert "up to date" not in output and "make[" not in output, output
+
+
 @pytest.mark.slow
 def test_make_run_on_a_fresh_clone_installs_the_runtime_only_and_serves(
         fresh_clone, tmp_path, figure):
