@@ -174,14 +174,24 @@ def test_a_failed_request_in_debug_mode_does_not_hold_the_database_lock(app, tmp
     mode while writing must not keep its connection, and so SQLite's
     write lock, until that thread's next request."""
     import sqlite3
+    from contextlib import closing
 
     database = tmp_path / "app.db"
-    sqlite3.connect(database).execute("create table entries (text)").connection.commit()
+    with closing(sqlite3.connect(database)) as db:
+        db.execute("create table entries (text)")
+        db.commit()
     app.debug = True
 
     @app.before_request
     def connect():
         flask.g.db = sqlite3.connect(database, timeout=0.5)
+
+    # The application closes its connection as the examples do; a failed
+    # request in debug mode never reaches this function.
+    @app.after_request
+    def close(response):
+        flask.g.db.close()
+        return response
 
     @app.route("/fail", methods=["POST"])
     def fail():
