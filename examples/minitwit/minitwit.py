@@ -11,6 +11,7 @@ path; it is created on the first start. With ``DATABASE_URL`` set to a
 (``pip install "psycopg[binary]"``; create the tables once with
 ``python -c "import minitwit; minitwit.init_db()"``).
 """
+import hmac
 import os
 import re
 import sqlite3
@@ -18,7 +19,7 @@ import sys
 import time
 from contextlib import closing
 from datetime import datetime, timezone
-from hashlib import md5
+from hashlib import sha256
 from urllib.parse import urlsplit
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -163,15 +164,27 @@ def format_datetime(timestamp):
     return moment.strftime('%Y-%m-%d @ %H:%M UTC')
 
 
-def gravatar_url(email, size=80):
-    """Template filter: the Gravatar image URL of an email address. Gravatar
-    identifies addresses by the MD5 of their trimmed, lower-case form."""
-    digest = md5(email.strip().lower().encode('utf-8')).hexdigest()
-    return f'https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}'
+# Avatars are drawn by MiniTwit itself (see the avatar view), so that a
+# page loads nothing from another site: a third-party image service would
+# learn which pages each visitor reads.
+
+def avatar_digest(email):
+    """The name of the avatar of an email address: 32 hexadecimal digits of
+    an HMAC-SHA256, keyed with the secret key, of its trimmed, lower-case
+    form. A plain hash would let anyone with a list of addresses find out
+    which one a user has by hashing each; without the key nobody can."""
+    address = email.strip().lower().encode('utf-8')
+    key = app.secret_key.encode('utf-8')
+    return hmac.new(key, b'minitwit avatar\0' + address, sha256).hexdigest()[:32]
+
+
+def avatar_url(email):
+    """Template filter: the URL of the avatar of an email address."""
+    return url_for('avatar', digest=avatar_digest(email))
 
 
 app.jinja_env.filters['datetimeformat'] = format_datetime
-app.jinja_env.filters['gravatar'] = gravatar_url
+app.jinja_env.filters['avatar_url'] = avatar_url
 
 
 @app.before_request
@@ -430,6 +443,53 @@ def add_message():
         g.db.commit()
         flash('Your message was recorded')
     return redirect(url_for('timeline'))
+
+
+AVATAR_DIGEST_RE = re.compile(r'[0-9a-f]{32}\Z')
+# An avatar is a function of its URL alone: a browser may keep it for a
+# year without asking again. It is an image of ours and nothing more:
+# nosniff, and a policy that lets it load and run nothing (its colours are
+# attributes, not styles).
+AVATAR_HEADERS = {
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'",
+}
+
+
+def identicon_svg(digest):
+    """An identicon of a digest (hexadecimal digits) as an SVG image: a
+    5 by 5 grid of squares, mirrored left to right, in one colour on a
+    light background. The digest's lowest bits pick the colour's hue,
+    the next 15 which squares of the left three columns are filled. Only
+    numbers computed here go into the drawing."""
+    value = int(digest, 16)
+    hue = value % 360
+    bits = value >> 9
+    squares = []
+    for row in range(5):
+        for column in range(3):
+            if bits & 1:
+                for x in sorted({column, 4 - column}):
+                    squares.append(
+                        f'<rect x="{x}" y="{row}" width="1" height="1"/>')
+            bits >>= 1
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-1 -1 7 7"'
+        ' width="48" height="48" shape-rendering="crispEdges">'
+        '<rect x="-1" y="-1" width="7" height="7" fill="#f4f4f4"/>'
+        f'<g fill="hsl({hue}, 55%, 45%)">{"".join(squares)}</g></svg>')
+
+
+@app.route('/avatar/<digest>.svg')
+def avatar(digest):
+    """The avatar named by ``digest`` (see avatar_digest). Any 32
+    hexadecimal digits give an image, so the answer tells nothing about
+    which addresses have an account; anything else is a 404."""
+    if not AVATAR_DIGEST_RE.match(digest):
+        abort(404)
+    return app.response_class(identicon_svg(digest), mimetype='image/svg+xml',
+                              headers=AVATAR_HEADERS)
 
 
 # Made once, with the same method as real ones, for logins of unknown users.

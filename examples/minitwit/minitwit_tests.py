@@ -11,15 +11,17 @@ Run them from the repository root with
 empty database.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import unittest
 from contextlib import closing
 from functools import partial
-from hashlib import md5
+from hashlib import md5, sha256
 from pathlib import Path
 from unittest import mock
+from xml.etree import ElementTree
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -448,12 +450,85 @@ class MiniTwitTestCase(unittest.TestCase):
         self.assertEqual(rv.status_code, 401)
         self.assertNotIn('anonymous', self.page('/public'))
 
-    def test_message_shows_the_authors_avatar(self):
-        self.register('foo', 'default', email='Foo@Example.com')
+    # avatars
+
+    def avatar_path(self, email):
+        """The path of the avatar the timeline shows beside the messages
+        of the user with ``email``."""
+        self.register('foo', 'default', email=email)
         self.login('foo', 'default')
-        rv = self.add_message('hello')
-        digest = md5(b'foo@example.com').hexdigest()
-        self.assertIn('https://www.gravatar.com/avatar/' + digest, rv.text)
+        page = self.add_message('hello')
+        [path] = re.findall(r'<img src="([^"]*)"', page.text)
+        self.logout()
+        self.sql('delete from message')
+        self.sql('delete from users')
+        return path
+
+    def avatar(self, email='foo@example.com'):
+        """The response to the avatar of the user with ``email``."""
+        return self.app.get(self.avatar_path(email))
+
+    def test_message_shows_the_authors_avatar_served_by_minitwit(self):
+        path = self.avatar_path('foo@example.com')
+        self.assertRegex(path, r'\A/avatar/[0-9a-f]{32}\.svg\Z')
+        self.assertEqual(self.app.get(path).status_code, 200)
+
+    def test_timeline_loads_nothing_from_another_host(self):
+        self.register_and_login('foo', 'default')
+        page = self.add_message('hello').text
+        self.assertIn('<img src="/avatar/', page)
+        addresses = re.findall(r'(?:src|href)="([^"]*)"', page)
+        self.assertTrue(addresses)
+        self.assertEqual([a for a in addresses if not a.startswith('/')], [])
+
+    def test_avatar_is_the_same_for_an_address_in_any_case(self):
+        self.assertEqual(self.avatar_path('Foo@Example.COM'),
+                         self.avatar_path('foo@example.com'))
+
+    def test_avatars_of_different_addresses_differ(self):
+        first, second = (self.avatar(email).data
+                         for email in ('ann@example.com', 'bob@example.com'))
+        self.assertNotEqual(first, second)
+
+    def test_avatar_address_shows_no_plain_hash_of_the_email(self):
+        # A plain hash of an address (Gravatar's MD5) tells whoever has a
+        # list of addresses which one a user has; the avatar's name is a
+        # hash keyed with the secret key.
+        path = self.avatar_path('foo@example.com')
+        for plain in (md5, sha256):
+            self.assertNotIn(plain(b'foo@example.com').hexdigest()[:32], path)
+
+    def test_avatar_is_an_svg_image(self):
+        rv = self.avatar()
+        self.assertEqual(rv.mimetype, 'image/svg+xml')
+        root = ElementTree.fromstring(rv.data)
+        self.assertEqual(root.tag, '{http://www.w3.org/2000/svg}svg')
+
+    def test_avatar_is_kept_by_the_browser_for_a_year(self):
+        rv = self.avatar()
+        cache = rv.headers['Cache-Control']
+        self.assertIn('max-age=31536000', cache)
+        self.assertIn('immutable', cache)
+
+    def test_avatar_draws_only_shapes(self):
+        # No script, link, text or foreign content; nothing of the request
+        # is in the drawing.
+        elements = ElementTree.fromstring(self.avatar().data).iter()
+        svg = '{http://www.w3.org/2000/svg}'
+        self.assertEqual({element.tag for element in elements},
+                         {svg + 'svg', svg + 'rect', svg + 'g'})
+
+    def test_avatar_is_not_sniffed_or_allowed_to_load_anything(self):
+        rv = self.avatar()
+        self.assertEqual(rv.headers['X-Content-Type-Options'], 'nosniff')
+        self.assertIn("default-src 'none'", rv.headers['Content-Security-Policy'])
+
+    def test_avatar_of_a_name_that_is_no_digest_is_not_found(self):
+        for name in ('<script>alert(1)<', 'ABCDEF', '0' * 31, '0' * 33):
+            with self.subTest(name=name):
+                rv = self.app.get(f'/avatar/{name}.svg')
+                self.assertEqual(rv.status_code, 404)
+                self.assertNotIn('<script>', rv.text)
 
     def test_message_shows_its_date(self):
         self.register_and_login('foo', 'default')

@@ -9,6 +9,7 @@ a test fails or to see what the pages look like.
 import functools
 import importlib
 import importlib.util
+import json
 import os
 import shutil
 import threading
@@ -39,10 +40,15 @@ CHROMIUM_FLAGS = [
     '--disable-sync',
     '--disable-dev-shm-usage',
     '--window-size=1024,900',
-    # Only our server is reachable: every other host (Gravatar's avatars)
-    # fails at once instead of waiting for a network that is not there.
+    # Only our server is reachable: a request to any other host fails at
+    # once instead of waiting for a network that is not there (and the
+    # tests that look for such requests find them in the performance log).
     '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ]
+
+
+#: The URL schemes of the browser's own pages.
+BROWSER_PAGES = ('chrome:', 'chrome-untrusted:', 'chrome-search:', 'devtools:')
 
 
 @functools.cache
@@ -144,6 +150,23 @@ class Browser:
         """The flashed messages shown on the current page."""
         return [element.text for element in self.find_all('.flash')]
 
+    def requested_urls(self):
+        """The URL of every request that a web page sent since the last
+        call (pages, images, stylesheets, scripts, also those that failed),
+        from Chromium's performance log. Left out: the requests of the
+        browser's own pages (its new tab page, on chrome:// URLs), and
+        data: URLs, which no host serves."""
+        urls = []
+        for entry in self.driver.get_log('performance'):
+            message = json.loads(entry['message'])['message']
+            if message['method'] != 'Network.requestWillBeSent':
+                continue
+            document = message['params'].get('documentURL', '')
+            url = message['params']['request']['url']
+            if not document.startswith(BROWSER_PAGES) and not url.startswith('data:'):
+                urls.append(url)
+        return urls
+
     def screenshot(self, step):
         """Save a PNG of the page as the next numbered step; return its path."""
         self.shots += 1
@@ -168,6 +191,9 @@ def chromium(require, tmp_path):
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    # Chromium's DevTools events, among them every request a page makes
+    # (read with requested_urls below).
+    options.set_capability('goog:loggingPrefs', {'performance': 'ALL'})
     # A profile of its own, so that no state leaks between tests or from
     # a Chromium someone runs on this machine.
     options.add_argument(f'--user-data-dir={tmp_path / "profile"}')

@@ -102,3 +102,40 @@ def test_minitwit_not_found_page_links_back(browser):
     page.screenshot('not-found')
     page.click_link('Back to the public timeline')
     assert page.text('h2') == 'Public timeline'
+
+
+def visit_pages_with_a_message(page):
+    """Register, post a message, and visit each kind of page that shows
+    it; return the URLs of the pages visited."""
+    page.open('/')
+    register(page, 'alice')
+    log_in(page, 'alice')
+    page.submit('form.twitbox', text='Hello from alice')
+    page.click_link('public timeline')
+    page.click_link('alice')
+    return [page.base_url + path for path in ('/', '/public', '/alice')]
+
+
+def test_minitwit_pages_request_nothing_from_another_host(browser):
+    page = browser('minitwit')
+    page.requested_urls()  # forget what came before
+    visit_pages_with_a_message(page)
+    requested = page.requested_urls()
+    # The check sees the avatars and the stylesheet, not only the pages.
+    assert any('/avatar/' in url for url in requested)
+    assert any(url.endswith('/static/style.css') for url in requested)
+    elsewhere = [url for url in requested if not url.startswith(page.base_url + '/')]
+    assert elsewhere == []
+
+
+def test_minitwit_avatars_are_drawn(browser):
+    page = browser('minitwit')
+    visit_pages_with_a_message(page)
+    page.screenshot('avatar-on-user-timeline')
+    avatars = page.find_all('.messages img')
+    assert avatars
+    # An image that did not load has no natural size.
+    sizes = [page.driver.execute_script(
+        'return [arguments[0].complete, arguments[0].naturalWidth];', img)
+        for img in avatars]
+    assert sizes == [[True, 48]] * len(avatars)
