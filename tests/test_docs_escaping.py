@@ -141,9 +141,11 @@ class NotingDict(ImmutableMultiDict):
 
 
 class NotingHeaders(EnvironHeaders):
-    def __getitem__(self, key):
+    # Werkzeug 3.0's Headers.get calls __getitem__ with a keyword of its
+    # own (_get_mode), which is passed on as it came.
+    def __getitem__(self, key, *args, **kwargs):
         note(key)
-        return super().__getitem__(key)
+        return super().__getitem__(key, *args, **kwargs)
 
     def get(self, key, *args, **kwargs):
         note(key)
