@@ -68,7 +68,7 @@ nitpick_ignore_regex = [
     # The libraries flask.py is built on.
     (r"py:.*", r"(werkzeug|jinja2|itsdangerous|markupsafe)(\..*)?"),
     # The standard library.
-    (r"py:.*", r"(datetime|decimal|uuid|sqlite3|contextlib|wsgiref|json|unittest|tempfile|os)(\..*)?"),
+    (r"py:.*", r"(datetime|decimal|uuid|sqlite3|contextlib|wsgiref|json|logging|unittest|tempfile|os)(\..*)?"),
 ]
 
 
