@@ -1,12 +1,15 @@
 """The distribution archives, built the way a release is: ``python -m
 build`` makes a wheel holding only flask.py, the license and the metadata,
-and an sdist holding what it takes to run the tests. The wheel installs
-into a fresh virtual environment and serves the hello app from there.
+and an sdist holding what it takes to run the tests. The distribution is
+named ``flask.py`` (pip's spelling ``flask-py``, the archives' ``flask_py``)
+and holds the module ``flask``. The wheel installs into a fresh virtual
+environment as that distribution and serves the hello app from there.
 
 (.ci/run runs the fast tests from the unpacked sdist, against the lowest
 supported versions.)
 """
 import email.parser
+import json
 import os
 import subprocess
 import sys
@@ -23,7 +26,10 @@ import flask
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-NAME = f"flask-{flask.__version__}"
+#: The distribution's name as the metadata writes it, and the stem of its
+#: archives' names (the name normalized, then the version).
+DISTRIBUTION = "flask.py"
+NAME = f"flask_py-{flask.__version__}"
 
 
 def run(argv, **kwargs):
@@ -80,7 +86,7 @@ def test_wheel_metadata_declares_license_python_and_dependencies(wheel):
         metadata = email.parser.Parser().parsestr(
             archive.read(f"{NAME}.dist-info/METADATA").decode()
         )
-    assert metadata["Name"] == "Flask"
+    assert metadata["Name"] == DISTRIBUTION
     assert metadata["Version"] == flask.__version__
     assert metadata["License-Expression"] == "BSD-3-Clause"
     assert metadata["Requires-Python"] == ">=3.10"
@@ -90,9 +96,12 @@ def test_wheel_metadata_declares_license_python_and_dependencies(wheel):
         "Werkzeug<4,>=3.0",
         "itsdangerous<3,>=2.1",
     ]
+    # One classifier for each Python .ci/run runs the tests on.
     assert {
         "Programming Language :: Python :: 3.10",
         "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
     } <= set(metadata.get_all("Classifier"))
 
 
@@ -122,18 +131,57 @@ def test_sdist_holds_the_project_files(sdist_names):
         assert name in sdist_names
 
 
-def test_wheel_in_a_fresh_venv_serves_the_hello_app(wheel, tmp_path):
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """A fresh virtual environment with the wheel installed, and a folder
+    away from this checkout to run its Python in, so that only the
+    installed flask can be imported."""
+    venv = tmp_path_factory.mktemp("installed") / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", venv])
     python = venv / "bin" / "python"
     # The test Python's pip installs into the new environment: quicker
     # than bootstrapping a pip of its own there.
     run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
          "--disable-pip-version-check", "-c", REPO / "constraints.txt", wheel])
-    # The application sits in a folder of its own, away from this
-    # checkout, so that only the installed flask can be imported.
-    app_dir = tmp_path / "app"
-    app_dir.mkdir()
+    app_dir = tmp_path_factory.mktemp("app")
+    return venv, python, app_dir
+
+
+def test_the_installed_wheel_is_the_distribution_flask_py_holding_the_module_flask(
+    wheel, installed
+):
+    venv, python, app_dir = installed
+    query = (
+        "import importlib.metadata as m, json, flask\n"
+        "try:\n"
+        "    flask_dist = m.version('Flask')\n"
+        "except m.PackageNotFoundError:\n"
+        "    flask_dist = None\n"
+        "print(json.dumps({\n"
+        "    'name': m.metadata('flask-py')['Name'],\n"
+        "    'version': m.version('flask.py'),\n"
+        "    'owners': m.packages_distributions().get('flask'),\n"
+        "    'Flask': flask_dist,\n"
+        "    'file': flask.__file__,\n"
+        "    'module_version': flask.__version__,\n"
+        "}))\n"
+    )
+    found = json.loads(run([python, "-c", query], cwd=app_dir))
+    assert found["name"] == DISTRIBUTION
+    assert found["version"] == found["module_version"] == flask.__version__
+    # The module flask belongs to this distribution, and no distribution
+    # named Flask is installed: pip sees none, and upgrades none.
+    assert found["owners"] == [DISTRIBUTION]
+    assert found["Flask"] is None
+    # ``import flask`` gives the wheel's flask.py, from the environment.
+    module = Path(found["file"])
+    assert module.name == "flask.py" and module.is_relative_to(venv)
+    with zipfile.ZipFile(wheel) as archive:
+        assert module.read_bytes() == archive.read("flask.py")
+
+
+def test_wheel_in_a_fresh_venv_serves_the_hello_app(installed, tmp_path):
+    venv, python, app_dir = installed
     (app_dir / "hello.py").write_text((REPO / "examples" / "hello.py").read_text())
     location = run([python, "-c", "import flask; print(flask.__file__)"], cwd=app_dir)
     assert Path(location.strip()).is_relative_to(venv)
