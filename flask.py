@@ -1109,7 +1109,7 @@ class Flask:
         - a tuple, the arguments of :attr:`response_class`, such as
           ``(body, status)`` or ``(body, status, headers)``;
         - an HTTP exception or any other WSGI application, which is called
-          and its response buffered.
+          and its response passed on as it streams (not buffered).
 
         Anything else, ``None`` included, is a :exc:`TypeError`.
 
