@@ -14,8 +14,10 @@
 #   make bench QUICK=1  the same, in under a minute
 #   make clean          remove every built or downloaded file
 #
-# VENV= and CONSTRAINTS= pick another environment and runtime pins: .ci/run
-# runs the fast tests against the lowest supported versions that way.
+# VENV=, PYTHON= and CONSTRAINTS= pick another environment, its Python and
+# its runtime pins: .ci/run runs the fast tests on each supported Python
+# that way, against the lowest supported versions, and with CONSTRAINTS=
+# (empty: no pins) against the newest releases pyproject.toml allows.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -35,7 +37,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt $(CONSTRAINTS)
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c $(CONSTRAINTS) -e . -r requirements-dev.txt
+		$(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e . -r requirements-dev.txt
 	touch $@
 
 # make run needs the runtime only: the libraries pinned in constraints.txt
