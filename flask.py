@@ -320,8 +320,6 @@ def _matching_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, 
     if shared is not None and shared[0].map is url_map and shared[2] == url_map.rules_added:
         return shared[0], shared[1]
     adapter = app._bind_url_map(environ)
-    if type(adapter) is not MapAdapter:
-        return adapter, {}
     # The Host header is the client's choice: the adapters kept are bounded.
     if len(app._url_adapters) >= 64:
         app._url_adapters.clear()

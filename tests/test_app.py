@@ -462,3 +462,9 @@ def test_a_chunked_body_over_max_content_length_is_refused_not_cut_short(form_ap
     assert chunked_post(form_app, b"a=" + b"x" * 900) == ("200 OK", b"1")
     assert chunked_post(form_app, b"a=" + b"x" * 998)[0] == "200 OK"
     assert chunked_post(form_app, b"a=" + b"x" * 999 + b"&b=2")[0].startswith("413")
+
+
+def test_a_chunked_form_over_max_form_memory_size_is_refused(form_app):
+    form_app.max_form_memory_size = 1000
+    assert chunked_post(form_app, b"a=" + b"x" * 900) == ("200 OK", b"1")
+    assert chunked_post(form_app, b"a=" + b"x" * 1000)[0].startswith("413")

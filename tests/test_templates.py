@@ -364,3 +364,21 @@ def test_a_deleted_application_and_its_jinja_environment_are_collected(tmp_path)
     del app
     gc.collect()
     assert app_ref() is None and env_ref() is None
+
+
+def test_render_template_string_follows_a_new_jinja_environment(app):
+    with app.test_request_context():
+        assert flask.render_template_string("{{ greeting|default('none') }}") == "none"
+        del app.jinja_env  # made again on next use
+        app.jinja_env.globals["greeting"] = "hello"
+        assert flask.render_template_string("{{ greeting|default('none') }}") == "hello"
+
+
+def test_render_template_string_renders_each_of_many_sources_right(app):
+    """More sources than the cache keeps: each still renders its own text,
+    the first ones again after they were dropped."""
+    sources = [f"{n} {{{{ n }}}} " + "word " * 1000 for n in range(150)]
+    with app.test_request_context():
+        for _ in range(2):
+            for n, source in enumerate(sources):
+                assert flask.render_template_string(source, n=n).startswith(f"{n} {n} ")
