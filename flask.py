@@ -25,7 +25,6 @@ same.
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import json
 import operator
@@ -451,10 +450,12 @@ class _RequestContext:
         self.pop()
         if exc_type is not None:
             # Failed in debug mode: the after-request functions that close
-            # what it opened did not run. Drop what its g holds now, so that
-            # a lock (SQLite's) does not last until the next full gc pass.
+            # what it opened did not run. Close what its g holds (a database
+            # connection, and with it SQLite's lock) now, as they would have.
+            for value in vars(self.g).values():
+                if callable(getattr(value, "close", None)):
+                    value.close()
             vars(self.g).clear()
-            gc.collect()
 
 
 class _PreservedContext:

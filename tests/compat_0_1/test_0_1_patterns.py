@@ -221,8 +221,10 @@ def sqlite_app(importable):
 
 def test_sqlite_init_db_creates_the_database_from_schema(sqlite_app, importable):
     import sqlite3
+    from contextlib import closing
 
-    with sqlite3.connect(importable / "database.db") as db:
+    # sqlite3's own "with" commits but does not close.
+    with closing(sqlite3.connect(importable / "database.db")) as db:
         assert db.execute("select count(*) from users").fetchone() == (2,)
 
 
