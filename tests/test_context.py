@@ -233,6 +233,32 @@ def test_a_failed_request_in_debug_mode_does_not_hold_the_database_lock(app, tmp
     assert outcome == {"first": "failed", "second": b"written"}
 
 
+def test_a_failed_request_in_debug_mode_closes_only_what_can_be_closed(app, client):
+    """What a failed request's g holds is closed if it has a close() and
+    otherwise left as it is; a plain value is no error."""
+    app.debug = True
+    closed = []
+
+    class Connection:
+        def close(self):
+            closed.append(self)
+
+    connection = Connection()
+    settings = {"close": "not a method"}
+
+    @app.route("/fail")
+    def fail():
+        flask.g.db = connection
+        flask.g.user = "alice"
+        flask.g.settings = settings
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        client.get("/fail")
+    assert closed == [connection]
+    assert settings == {"close": "not a method"}
+
+
 def test_threads_with_overlapping_requests_are_isolated(app):
     app.secret_key = "a test key, long enough"
     barrier = threading.Barrier(2, timeout=10)
