@@ -63,6 +63,35 @@ from werkzeug.wsgi import ClosingIterator, LimitedStream, get_content_length, ge
 if TYPE_CHECKING:
     from jinja2 import Environment, FileSystemLoader, Template
 
+# What this module relies on beyond the documented APIs of its dependencies,
+# all of it in Werkzeug. A release that changes one of these breaks the test
+# named with it; .ci/run runs the tests against the newest releases too.
+#
+# - SharedDataMiddleware.exports (the list of (prefix, loader) pairs) and
+#   its _opener: _StaticFiles adds a loader that looks up the static folder
+#   at each request and refuses symlinks out of it, and opens files as
+#   Werkzeug's loaders do (tests/test_static.py::
+#   test_static_file_is_served, test_symlink_out_of_the_static_folder_is_404).
+# - Request._get_file_stream, listed in Werkzeug's API reference despite its
+#   underscore: Request keeps each upload it makes, to close the uploads of
+#   a multipart body that failed to parse (tests/test_request.py::
+#   test_uploads_of_a_multipart_body_that_fails_to_parse_are_closed).
+# - werkzeug.sansio.http.parse_cookie, the parser behind Request.cookies,
+#   which leaves bytes that are not UTF-8 replaced instead of raising
+#   (tests/test_request.py::
+#   test_a_cookie_header_with_bytes_that_are_not_utf8_is_not_a_server_error).
+# - The codec error handler "werkzeug.url_quote", which werkzeug.urls
+#   registers on import: Request.args keeps bytes that are not UTF-8
+#   percent-encoded with it (tests/security/test_security_hostile_input.py::
+#   test_raw_non_utf8_bytes_in_the_query_string_stay_percent_encoded).
+# - The environ key "werkzeug.debug.preserve_context", through which the
+#   interactive debugger asks to keep a failed request's context
+#   (tests/test_context.py::
+#   test_the_debugger_binds_the_kept_context_around_console_commands).
+# - LimitedStream's read() and readline() going through readinto(): a
+#   chunked body read past max_content_length is a 413 there (tests/
+#   test_app.py::test_a_chunked_body_over_max_content_length_is_refused_not_cut_short).
+
 __version__ = "0.1.1"
 
 # What ``from flask import *`` gives: the names of the API chapter, the
@@ -206,9 +235,7 @@ class Request(_WerkzeugRequest):
         """Close the request's uploaded files, also those of a multipart
         body that failed to parse. The request context does it when the
         request ends."""
-        # Werkzeug's close() only closes ``files``: skipped when no form was parsed.
-        if "files" in self.__dict__:
-            super().close()
+        super().close()
         for stream in self._upload_streams or ():
             stream.close()
 

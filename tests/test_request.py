@@ -276,6 +276,21 @@ def test_uploads_of_a_multipart_body_that_fails_to_parse_are_closed(app):
     assert streams[0].closed
 
 
+def test_a_body_the_view_never_read_is_not_parsed_when_the_request_ends(app, client):
+    """Closing the request closes what was uploaded; a form nobody asked
+    for is not parsed then (a form over the limits would be refused after
+    the view had answered)."""
+    app.max_form_parts = 10
+
+    @app.route("/ignore", methods=["POST"])
+    def ignore():
+        return "not read"
+
+    response = client.post("/ignore", data={f"f{n}": "v" for n in range(20)},
+                           content_type="multipart/form-data")
+    assert (response.status_code, response.data) == (200, b"not read")
+
+
 def test_every_upload_of_a_request_is_closed_when_it_ends(app, client):
     streams = []
 
