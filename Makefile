@@ -12,6 +12,8 @@
 #   make docs           build the HTML documentation into docs/_build/html
 #   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
 #   make bench QUICK=1  the same, in under a minute
+#   make bench-server   requests/s behind Granian and gunicorn, loaded by wrk
+#                       (QUICK=1: about two minutes)
 #   make clean          remove every built or downloaded file
 #
 # VENV=, PYTHON= and CONSTRAINTS= pick another environment, its Python and
@@ -30,7 +32,7 @@ HOST ?= 127.0.0.1
 # folders examples/NAME holding NAME.py.
 APPS := hello $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.py)))))
 
-.PHONY: run check check-repeat scaleout-repeat test venv clean docs bench
+.PHONY: run check check-repeat scaleout-repeat test venv clean docs bench bench-server
 
 venv: $(VENV)/.installed
 
@@ -117,3 +119,8 @@ clean:
 # bench.py from benchmarks/requirements/); the report goes to benchmarks/results/.
 bench:
 	$(PYTHON) benchmarks/bench.py $(if $(QUICK),--quick)
+
+# The same applications served by real servers on 127.0.0.1 and loaded by
+# wrk (installed with apt-get when missing, where that is possible).
+bench-server:
+	$(PYTHON) benchmarks/server_bench.py $(if $(QUICK),--quick)

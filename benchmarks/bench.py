@@ -32,7 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-import scenarios  # noqa: E402  (needs HERE on sys.path)
+import chart  # noqa: E402  (needs HERE on sys.path)
+import scenarios  # noqa: E402
 
 #: (key, label, module in apps/, requirements file). The first is ours.
 FRAMEWORKS = [
@@ -343,8 +344,9 @@ def main():
     os.makedirs(os.path.dirname(output), exist_ok=True)
     with open(output, "w") as f:
         f.write(text)
+    chart.in_process_chart(output, os.path.splitext(output)[0] + ".svg")
     print(text)
-    log(f"saved {os.path.relpath(output)}")
+    log(f"saved {os.path.relpath(output)} and its chart")
 
 
 if __name__ == "__main__":
