@@ -79,6 +79,31 @@ EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+\Z')
 # Far beyond any real timeline, and small enough for SQLite's integers.
 MAX_PAGE = 1000000
 
+
+
+def read_release():
+    """The name of the code's release: the first line of the file
+    ``RELEASE`` beside this module, which a deployment writes with the
+    code (a version or a commit id), or ``development`` without one.
+    Read once, at import, so that every server process reports the code
+    it runs, not a file that changed under it."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        'RELEASE')
+    try:
+        with open(path, encoding='utf-8') as f:
+            name = f.readline().strip()
+    except FileNotFoundError:
+        name = ''
+    # Only what may go into a header: letters, digits and . _ + -.
+    return name if re.fullmatch(r'[\w.+-]{1,64}', name, re.ASCII) \
+        else 'development'
+
+
+RELEASE = read_release()
+# How long the health check waits for the database, in seconds. libpq
+# counts whole seconds and treats anything below 2 as 2.
+HEALTH_TIMEOUT = 2
+
 # create the application
 app = Flask(__name__)
 app.secret_key = SECRET_KEY
@@ -92,10 +117,12 @@ app.max_content_length = 64 * 1024
 # connect, the placeholder of query parameters and the schema's automatic
 # ids. Everything else is the same SQL on both.
 
-def connect_db():
+def connect_db(timeout=5):
     """Open a new connection to the configured database: PostgreSQL when
     ``DATABASE_URL`` is set, the SQLite file ``DATABASE`` otherwise. Rows
-    come back readable by column name on both."""
+    come back readable by column name on both. ``timeout`` bounds, in
+    seconds, how long connecting (PostgreSQL) or waiting for a locked
+    file (SQLite) may take."""
     # Both settings are looked up at call time, so that tests can point
     # them at a temporary database after importing this module.
     if DATABASE_URL:
@@ -105,8 +132,8 @@ def connect_db():
         # A short timeout: a database that does not answer should give
         # the visitor an error page, not hold a server worker for minutes.
         return psycopg.connect(DATABASE_URL, row_factory=dict_row,
-                               connect_timeout=5)
-    db = sqlite3.connect(DATABASE)
+                               connect_timeout=timeout)
+    db = sqlite3.connect(DATABASE, timeout=timeout)
     db.row_factory = sqlite3.Row
     return db
 
@@ -223,6 +250,11 @@ def refuse_cross_site_requests():
 def before_request():
     """Open the request's database connection and load the logged-in user
     into ``g.user`` (None when nobody is logged in)."""
+    # The health check opens a connection of its own, with a shorter
+    # timeout, and never reads the session: its answer must not depend on
+    # a cookie, or vary with it (see healthz).
+    if request.endpoint == 'healthz':
+        return
     # A new connection for every request: a database that restarted is
     # simply reconnected to by the next request, and several server
     # processes on several machines can share one PostgreSQL.
@@ -443,6 +475,48 @@ def add_message():
         g.db.commit()
         flash('Your message was recorded')
     return redirect(url_for('timeline'))
+
+
+# What a health check answers, whatever the database said: the reason
+# goes to the server's error log, never to whoever asked. no-store, so
+# that no cache in between answers for the application.
+HEALTH_HEADERS = {
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+}
+
+
+@app.route('/healthz')
+def healthz():
+    """Whether this server can serve pages: 200 with ``ok`` when the
+    database answers a query on the users table within HEALTH_TIMEOUT
+    seconds, 503 with ``unavailable`` when it does not.
+
+    Load balancers, monitoring and deployment scripts ask it every few
+    seconds, so it is cheap (one connection, one indexed query), bounded
+    in time (a database that does not answer gives 503, not a request
+    that hangs), and touches no session: no cookie is read or set, and
+    the answer does not vary with one. The ``X-Release`` header names the
+    code this process runs (see read_release), so that a deployment can
+    tell when the new code serves.
+    """
+    try:
+        with closing(connect_db(timeout=HEALTH_TIMEOUT)) as db:
+            if DATABASE_URL:
+                # Milliseconds: a server that accepts the connection but
+                # is stuck cannot hold the check either.
+                db.execute('set statement_timeout = %d'
+                           % (HEALTH_TIMEOUT * 1000))
+            db.execute('select 1 from users limit 1').fetchall()
+    except Exception as error:
+        print(f'MiniTwit: health check failed: {error!r}',
+              file=request.environ['wsgi.errors'])
+        status, body = 503, 'unavailable\n'
+    else:
+        status, body = 200, 'ok\n'
+    headers = dict(HEALTH_HEADERS, **{'X-Release': RELEASE})
+    return app.response_class(body, status=status, headers=headers,
+                              mimetype='text/plain')
 
 
 AVATAR_DIGEST_RE = re.compile(r'[0-9a-f]{32}\Z')

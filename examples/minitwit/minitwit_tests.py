@@ -10,13 +10,19 @@ Run them from the repository root with
 ``.venv/bin/python -m pytest examples/minitwit``. Every test gets its own
 empty database.
 """
+import io
 import os
 import re
+import shutil
+import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
-from contextlib import closing
+from contextlib import closing, contextmanager
 from functools import partial
 from hashlib import md5, sha256
 from pathlib import Path
@@ -681,6 +687,103 @@ class MiniTwitTestCase(unittest.TestCase):
         self.assertEqual(rv.status_code, 200)
         self.assertIn('before the failure', rv.text)
 
+    # the health check
+
+    def assertHealthAnswer(self, rv, status, body):
+        """A health check's answer: the status and plain body, never
+        cached, naming the release, and nothing of the session."""
+        self.assertEqual(rv.status_code, status)
+        self.assertEqual(rv.text, body)
+        self.assertEqual(rv.mimetype, 'text/plain')
+        self.assertEqual(rv.headers['Cache-Control'], 'no-store')
+        self.assertEqual(rv.headers['X-Release'], minitwit.RELEASE)
+        self.assertNotIn('Set-Cookie', rv.headers)
+        self.assertNotIn('Vary', rv.headers)
+
+    def test_health_check_answers_ok_with_a_working_database(self):
+        self.assertHealthAnswer(self.app.get('/healthz'), 200, 'ok\n')
+
+    def test_health_check_leaves_the_session_alone(self):
+        self.register_and_login('user1', 'default')
+        cookie = self.session_cookie()
+        self.assertHealthAnswer(self.app.get('/healthz'), 200, 'ok\n')
+        self.assertEqual(self.session_cookie(), cookie)
+        # A cookie that is not ours is not even looked at.
+        self.app.set_cookie('session', 'tampered')
+        self.assertHealthAnswer(self.app.get('/healthz'), 200, 'ok\n')
+        self.assertEqual(self.session_cookie(), 'tampered')
+
+    def test_health_check_is_not_a_username(self):
+        rv = self.register('healthz', 'default')
+        self.assertIn('You have to choose a username', rv.text)
+
+    def test_health_check_answers_503_at_once_when_the_database_is_down(self):
+        self.break_database()
+        try:
+            started = time.monotonic()
+            rv = self.app.get('/healthz', errors_stream=io.StringIO())
+            seconds = time.monotonic() - started
+        finally:
+            self.repair_database()
+        self.assertHealthAnswer(rv, 503, 'unavailable\n')
+        # A refused connection or a missing file is known at once.
+        self.assertLess(seconds, 1.5)
+        self.assertHealthAnswer(self.app.get('/healthz'), 200, 'ok\n')
+
+    def test_health_check_gives_the_reason_to_the_log_only(self):
+        self.break_database()
+        errors = io.StringIO()
+        try:
+            rv = self.app.get('/healthz', errors_stream=errors)
+        finally:
+            self.repair_database()
+        self.assertEqual(rv.text, 'unavailable\n')
+        self.assertIn('health check failed', errors.getvalue())
+        self.assertIn('OperationalError', errors.getvalue())
+
+    def test_health_check_of_a_stuck_database_ends_within_its_timeout(self):
+        # Another connection holds a lock that the check's query waits
+        # for: the check gives up after HEALTH_TIMEOUT, not the visitor's
+        # patience, and says 503.
+        with self.database_locked():
+            started = time.monotonic()
+            rv = self.app.get('/healthz', errors_stream=io.StringIO())
+            seconds = time.monotonic() - started
+        self.assertHealthAnswer(rv, 503, 'unavailable\n')
+        self.assertGreaterEqual(seconds, minitwit.HEALTH_TIMEOUT * 0.9)
+        self.assertLess(seconds, minitwit.HEALTH_TIMEOUT + 1.5)
+        self.assertHealthAnswer(self.app.get('/healthz'), 200, 'ok\n')
+
+    @contextmanager
+    def database_locked(self):
+        """Hold a lock that keeps every reader of the users table waiting
+        (SQLite: an exclusive transaction on the file)."""
+        db = sqlite3.connect(self.db_path)
+        try:
+            db.execute('begin exclusive')
+            yield
+        finally:
+            db.rollback()
+            db.close()
+
+    def test_release_is_the_first_line_of_the_release_file(self):
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        fake_module = os.path.join(folder, 'minitwit.py')
+        release = Path(folder, 'RELEASE')
+        with mock.patch.object(minitwit, '__file__', fake_module):
+            self.assertEqual(minitwit.read_release(), 'development')
+            for text, expected in [('2.4.1\n', '2.4.1'),
+                                   ('  1f3e9ab  \nnotes\n', '1f3e9ab'),
+                                   ('\n', 'development'),
+                                   ('two words\n', 'development'),
+                                   ('x\r\nSet-Cookie: a=b\n', 'x'),
+                                   ('caf\u00e9\n', 'development'),
+                                   ('a' * 65, 'development')]:
+                with self.subTest(text=text):
+                    release.write_text(text, encoding='utf-8')
+                    self.assertEqual(minitwit.read_release(), expected)
+
 
 class ConfigurationTestCase(unittest.TestCase):
     """SECRET_KEY and DEBUG come from the environment."""
@@ -769,6 +872,53 @@ class PostgreSQLTestCase(MiniTwitTestCase):
 
     def repair_database(self):
         self.server.start()
+
+    @contextmanager
+    def database_locked(self):
+        """Hold a lock that keeps every reader of the users table waiting
+        (PostgreSQL: the table locked in another transaction)."""
+        with closing(minitwit.psycopg.connect(self.server.url)) as db:
+            db.execute('lock table users in access exclusive mode')
+            try:
+                yield
+            finally:
+                db.rollback()
+
+    def test_health_check_of_a_silent_server_ends_within_its_timeout(self):
+        # A machine that accepts the connection and never answers (a
+        # server stuck before it speaks): the connection's own timeout
+        # ends the check.
+        listener = socket.create_server(('127.0.0.1', 0))
+        accepted = []
+        stop = threading.Event()
+
+        def accept_and_say_nothing():
+            listener.settimeout(0.1)
+            while not stop.is_set():
+                try:
+                    accepted.append(listener.accept()[0])
+                except socket.timeout:
+                    pass
+
+        thread = threading.Thread(target=accept_and_say_nothing)
+        thread.start()
+        port = listener.getsockname()[1]
+        try:
+            with mock.patch.object(
+                    minitwit, 'DATABASE_URL',
+                    f'postgresql://nobody:x@127.0.0.1:{port}/nothing'):
+                started = time.monotonic()
+                rv = self.app.get('/healthz', errors_stream=io.StringIO())
+                seconds = time.monotonic() - started
+        finally:
+            stop.set()
+            thread.join()
+            for connection in accepted:
+                connection.close()
+            listener.close()
+        self.assertTrue(accepted, 'the check never connected')
+        self.assertHealthAnswer(rv, 503, 'unavailable\n')
+        self.assertLess(seconds, minitwit.HEALTH_TIMEOUT + 1.5)
 
 
 
