@@ -261,7 +261,7 @@ def measure(server_name, scenario, settings, logs):
 
 def versions(venv_key):
     code = ("import importlib.metadata as m, json, sys\n"
-            "names = ['Flask', 'bottle', 'falcon', 'Werkzeug', 'granian', 'gunicorn']\n"
+            "names = ['flask.py', 'Flask', 'bottle', 'falcon', 'Werkzeug', 'granian', 'gunicorn']\n"
             "found = {}\n"
             "for n in names:\n"
             "    try: found[n] = m.version(n)\n"
