@@ -22,6 +22,8 @@ from rendered_page import (RunningServer, code_lines, console_steps,
 
 REPO = Path(__file__).resolve().parent.parent
 FLASKR = REPO / "examples" / "flaskr"
+#: Runs a session file in the folder it is started in (tests/doctests.py).
+DOCTESTS = REPO / "tests" / "doctests.py"
 
 pytestmark = pytest.mark.slow
 
@@ -126,11 +128,12 @@ def run_console(item, following, folder, log):
 
 def run_session(item, folder):
     """Run a ``>>>`` session with doctest, in the ``flaskr`` folder, in a
-    Python started with ``DEBUG=1`` as the text says."""
+    Python started with ``DEBUG=1`` as the text says; it must have run
+    examples, all passing."""
     session = folder / "session.txt"
     session.write_text(item.text, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "doctest", str(session)], cwd=folder / "flaskr",
+        [sys.executable, str(DOCTESTS), str(session)], cwd=folder / "flaskr",
         env=reader_environment({"DEBUG": "1"}), capture_output=True, text=True,
         timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr

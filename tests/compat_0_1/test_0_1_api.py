@@ -6,7 +6,6 @@ The examples are kept as the documentation prints them; each change (a
 Python 3 one, or a repair of an example that is wrong or was garbled in
 the text conversion) is noted where it is made.
 """
-import doctest
 import io
 import json
 import textwrap
@@ -17,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.test import create_environ
 
 import flask
+from doctests import run_doctest
 
 
 @pytest.fixture
@@ -32,17 +32,6 @@ def run_example(tmp_path, monkeypatch):
         return namespace
 
     return run
-
-
-def run_doctest(source, globs=None):
-    """Run an interactive session from the documentation with doctest."""
-    test = doctest.DocTestParser().get_doctest(
-        textwrap.dedent(source), dict(globs or {}), "api session", None, 0
-    )
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    output = io.StringIO()
-    runner.run(test, out=output.write)
-    assert runner.failures == 0, output.getvalue()
 
 
 # -- 2.1.1 Application Object ------------------------------------------------

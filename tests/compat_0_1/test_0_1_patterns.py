@@ -8,8 +8,6 @@ or a file path moved into the test's temporary folder) is noted where it
 is made. Applications are written to files in a temporary folder and
 imported from there, as a reader would.
 """
-import doctest
-import io
 import json
 import subprocess
 import sys
@@ -18,6 +16,7 @@ import textwrap
 import pytest
 
 import flask
+from doctests import run_doctest
 
 
 def write(folder, files):
@@ -44,17 +43,6 @@ def importable(tmp_path, monkeypatch):
     for name in [n for n in sys.modules if ours(n)]:
         del sys.modules[name]
     sys.modules.update({n: m for n, m in before.items() if ours(n)})
-
-
-def run_doctest(source, globs):
-    """Run an interactive session from the documentation with doctest."""
-    test = doctest.DocTestParser().get_doctest(
-        textwrap.dedent(source), globs, "patterns session", None, 0
-    )
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    output = io.StringIO()
-    runner.run(test, out=output.write)
-    assert runner.failures == 0, output.getvalue()
 
 
 # -- 1.6.1 Larger Applications ---------------------------------------------

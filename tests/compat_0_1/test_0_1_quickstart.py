@@ -7,7 +7,6 @@ are Python 3 ones (print(), no u'' prefixes in reprs) and repairs of
 blocks that the text conversion garbled; each change is noted where it is
 made.
 """
-import doctest
 import io
 import textwrap
 
@@ -16,6 +15,7 @@ import werkzeug.serving
 from werkzeug.test import create_environ
 
 import flask
+from doctests import run_doctest
 
 
 @pytest.fixture
@@ -43,17 +43,6 @@ def run_calls(monkeypatch):
         lambda host, port, app, **options: calls.append((host, port, options)),
     )
     return calls
-
-
-def run_doctest(source, globs):
-    """Run an interactive session from the documentation with doctest."""
-    test = doctest.DocTestParser().get_doctest(
-        textwrap.dedent(source), globs, "quickstart session", None, 0
-    )
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    output = io.StringIO()
-    runner.run(test, out=output.write)
-    assert runner.failures == 0, output.getvalue()
 
 
 MINIMAL_APPLICATION = """
