@@ -246,10 +246,6 @@ def test_middleware_can_rewrite_the_environ(app):
     assert app.test_client().get("/alias").data == b"/real"
 
 
-def test_debug_is_off_by_default(app):
-    assert app.debug is False
-
-
 def test_defaults_of_the_class_attributes(app):
     assert app.static_path == "/static"
     assert app.session_cookie_name == "session"

@@ -105,16 +105,6 @@ def test_werkzeug_redirect_is_a_response(app, client):
     assert response.headers["Location"] == "/elsewhere"
 
 
-def test_flask_redirect_defaults_to_302(app, client):
-    @app.route("/")
-    def index():
-        return flask.redirect("/target")
-
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/target"
-
-
 @pytest.mark.parametrize("value", [None, 42, ["a", "list"], {"a": "dict"}])
 def test_other_return_types_are_a_type_error_naming_the_view(app, client, value):
     app.debug = True

@@ -430,7 +430,9 @@ def test_redirect_supported_codes(code):
 
 
 def test_redirect_defaults_to_302():
-    assert flask.redirect("/target").status_code == 302
+    response = flask.redirect("/target")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/target"
 
 
 def test_escape_returns_markup():
