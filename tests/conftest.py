@@ -115,19 +115,68 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
+class DocsBuild:
+    """The documentation built once per test run (see ``docs_build``)."""
+
+    def __init__(self, status, output, folder):
+        self.status = status      # sphinx-build's exit status
+        self.output = output      # what it printed: its warnings
+        self.html = folder / "html"
+        self.doctrees = folder / "doctrees"
+
+
 @pytest.fixture(scope="session")
-def built_docs(tmp_path_factory):
+def docs_build(tmp_path_factory):
     """The documentation built to HTML once per test run, as ``make docs``
-    builds it, into a temporary folder; returns that folder. The tests
-    that read pages the way a reader sees them use it."""
+    builds it (warnings are errors, every reference must resolve), into a
+    temporary folder, never into docs/_build. The build keeps going past
+    a warning, so that the tests of what it wrote still run; the test of
+    the build's warnings reads ``output``."""
     import subprocess
     import sys
 
-    out = tmp_path_factory.mktemp("built_docs")
+    out = tmp_path_factory.mktemp("docs")
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html",
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html",
          "-d", str(out / "doctrees"), str(REPO / "docs"), str(out / "html")],
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out / "html"
+    build = DocsBuild(result.returncode, result.stdout + result.stderr, out)
+    assert (build.html / "index.html").exists(), build.output
+    return build
+
+
+@pytest.fixture(scope="session")
+def built_docs(docs_build):
+    """The folder of the built HTML pages, for the tests that read pages
+    the way a reader sees them."""
+    return docs_build.html
+
+
+# -- which tests make check runs ------------------------------------------
+#
+# make check runs flask.py's own fast tests; make test-integration the
+# rest: every test marked ``slow``, and the examples' own suites (marked
+# ``example``). The marks are given here by folder, so that a test file in
+# these folders needs none of its own; a test that reads the built
+# documentation is marked ``slow`` too, since it waits for the build.
+
+TESTS = REPO / "tests"
+INTEGRATION_FOLDERS = [TESTS / name for name in ("browser", "deploy", "reliability", "scaleout")]
+EXAMPLES = REPO / "examples"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "example: a test of an example application (examples/), run by"
+        " make test-integration and not by make check")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = Path(item.path)
+        if any(path.is_relative_to(folder) for folder in INTEGRATION_FOLDERS) \
+                or {"docs_build", "built_docs"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        if path.is_relative_to(EXAMPLES):
+            item.add_marker(pytest.mark.example)
