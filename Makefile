@@ -5,10 +5,14 @@
 #                       installing only flask.py and the libraries it needs
 #   make run APP=flaskr serve another example (hello, flaskr, minitwit);
 #                       PORT=8080 and HOST=... choose where it listens
-#   make check          the fast tests and mypy, for the edit-test loop
-#   make check-repeat N=20  the fast tests N times in a row (none may flake)
+#   make check          mypy and flask.py's own fast tests (tests/, not
+#                       marked slow), for the edit-test loop
+#   make test-integration  the rest: servers, browsers, the cluster, load,
+#                       the docs builds, packaging (marked slow, by folder
+#                       in tests/conftest.py) and the examples' own tests
+#   make test           mypy, then both parts in one run, with coverage
+#   make check-repeat N=20  make check's tests N times in a row (none may flake)
 #   make scaleout-repeat N=10  the cluster tests N times in a row
-#   make test           type-check flask.py and run every test, with coverage
 #   make docs           build the HTML documentation into docs/_build/html
 #   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
 #   make bench QUICK=1  the same, in under a minute
@@ -32,7 +36,7 @@ HOST ?= 127.0.0.1
 # folders examples/NAME holding NAME.py.
 APPS := hello $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.py)))))
 
-.PHONY: run check check-repeat scaleout-repeat test venv clean docs bench bench-server
+.PHONY: run check check-repeat scaleout-repeat test test-integration venv clean docs bench bench-server
 
 venv: $(VENV)/.installed
 
@@ -90,15 +94,22 @@ run:
 	  FLASKR_USERNAME=admin FLASKR_PASSWORD=default HOST="$(HOST)" PORT="$(PORT)" \
 	  exec "$(CURDIR)/$(BIN)/python" $(APP).py
 
+# The two parts of the suite: make check's core and the integration tests.
+CORE := -m "not slow and not example"
+INTEGRATION := -m "slow or example"
+
 check: venv
 	$(BIN)/mypy --strict flask.py
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q $(CORE)
+
+test-integration: venv
+	$(BIN)/python -m pytest -q $(INTEGRATION)
 
 # How many runs the repeat targets make.
 N ?= 10
 
 check-repeat: venv
-	bash tests/repeat.sh $(N) $(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
+	bash tests/repeat.sh $(N) $(BIN)/python -m pytest -q $(CORE) -p no:cacheprovider
 
 scaleout-repeat: venv
 	FLASK_TEST_REQUIRE_ALL=1 bash tests/repeat.sh $(N) \

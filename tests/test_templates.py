@@ -327,6 +327,7 @@ def test_run_in_debug_mode_turns_reloading_on_for_an_environment_made_before(
     assert app.jinja_env.auto_reload is True
 
 
+@pytest.mark.slow  # compiles and measures thousands of templates: seconds
 def test_render_template_string_keeps_a_bounded_size_of_compiled_sources(app):
     """Sixty distinct sources of a megabyte each: what stays compiled
     holds far less than they would."""
