@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from werkzeug.test import create_environ
 
 import flask
 
@@ -38,17 +39,28 @@ def app(app):
     return app
 
 
+class CompactJSON:
+    """JSON without spaces (non-ASCII text as \\u escapes)."""
+
+    @staticmethod
+    def dumps(data):
+        return json.dumps(data, separators=(",", ":"))
+
+    loads = staticmethod(json.loads)
+
+
 def serializer(key, now=None):
     """A serializer of session cookies as the documentation describes
-    them: tagged JSON, a timestamp and an HMAC-SHA256 signature, salted
-    ``flask.session``. ``now`` signs as if at that Unix time."""
+    them: itsdangerous's URLSafeTimedSerializer, compact JSON with a
+    timestamp and an HMAC-SHA256 signature, salted ``flask.session``.
+    ``now`` signs as if at that Unix time."""
 
     class Signer(TimestampSigner):
         def get_timestamp(self):
             return int(now if now is not None else time.time())
 
     return URLSafeTimedSerializer(
-        key, salt="flask.session", serializer=flask._SessionJSON(),
+        key, salt="flask.session", serializer=CompactJSON,
         signer=Signer, signer_kwargs={"digest_method": hashlib.sha256},
     )
 
@@ -600,18 +612,52 @@ FORMAT_SESSIONS = [
     {"text": "Jürgen ❤ ☃", "none": None, "float": 1.5},
     {"long": "abc" * 400},  # compressible: the payload is zlib-compressed
     {"token": "Zx-_09aB" * 8 + "q7Lm2Kp9Rt4Wv6Ys1Ud3Fh5Jk8Nb0Xc" * 60},  # compressed too
-    {"when": datetime.datetime(2020, 1, 2, 3, 4, 5), "raw": b"\x00\xff", "t": (1, "a")},
-    {"nested": {"a": {"b": [{"c": flask.Markup("<b>x</b>")}]}}},
-    {},
+    {"nested": {"a": {"b": [{"c": "<b>x</b>"}]}}},
 ]
+
+
+class AnySizeResponse(flask.Response):
+    max_cookie_size = 0  # cookies of any size, without Werkzeug's warning over 4 KB
+
+
+def format_app(key=FORMAT_KEY, fallbacks=(), lifetime=datetime.timedelta(days=1)):
+    app = flask.Flask("cookie_format")
+    app.response_class = AnySizeResponse
+    app.secret_key = key
+    app.secret_key_fallbacks = list(fallbacks)
+    app.session_lifetime = lifetime
+    return app
+
+
+def cookie_written(app, data):
+    """The value of the session cookie ``app`` sends for a session that
+    was given ``data``."""
+    with app.test_request_context():
+        session = app.open_session(flask.request)
+        session.update(data)
+        response = app.response_class()
+        app.save_session(session, response)
+    return response.headers["Set-Cookie"].split(";")[0].partition("=")[2]
+
+
+def session_read(app, cookie):
+    """What ``app`` reads from a request carrying the session cookie
+    ``cookie`` (sent as a client sends it, UTF-8): the cookie value the
+    request has, and the session's data, or None for a refused cookie (a
+    new session)."""
+    environ = create_environ()
+    environ["HTTP_COOKIE"] = "session=" + cookie.encode().decode("latin-1")
+    with app.request_context(environ):
+        session = app.open_session(flask.request)
+        received = flask.request.cookies.get("session")
+    return received, None if session.new else dict(session)
 
 
 @pytest.mark.parametrize("data", FORMAT_SESSIONS, ids=range(len(FORMAT_SESSIONS)))
 def test_the_cookie_is_what_itsdangerous_makes_and_reads(data, monkeypatch):
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now)
-    signer = flask._session_keys(FORMAT_KEY, ())
-    cookie = flask._dump_session_cookie(signer, data)
+    cookie = cookie_written(format_app(), data)
     theirs = sign(data, FORMAT_KEY, now)
     assert unsign(cookie, FORMAT_KEY) == data
     if cookie.startswith("."):
@@ -621,26 +667,35 @@ def test_the_cookie_is_what_itsdangerous_makes_and_reads(data, monkeypatch):
         assert cookie == theirs
 
 
+def test_itsdangerous_reads_a_cookie_of_tagged_values():
+    # Values JSON lacks are tagged in the JSON: itsdangerous checks the
+    # signature and reads the JSON, and flask.py reads the values back.
+    data = {"when": datetime.datetime(2020, 1, 2, 3, 4, 5), "raw": b"\x00\xff", "t": (1, "a"),
+            "markup": flask.Markup("<b>x</b>")}
+    app = format_app()
+    cookie = cookie_written(app, data)
+    assert sorted(unsign(cookie, FORMAT_KEY)) == sorted(data)
+    assert session_read(app, cookie)[1] == data
+
+
 def test_a_session_of_random_text_shrinks_as_much_as_with_itsdangerous():
     # Browsers drop cookies over about 4 KB: compression must not be worse.
     data = {"blob": secrets.token_urlsafe(3000)}
-    cookie = flask._dump_session_cookie(flask._session_keys(FORMAT_KEY, ()), data)
+    cookie = cookie_written(format_app(), data)
     theirs = sign(data, FORMAT_KEY)
     assert cookie.startswith(".") and len(cookie) <= len(theirs) * 1.02
     assert len(cookie) < 0.8 * len(base64.urlsafe_b64encode(json.dumps(data).encode()))
 
 
 def test_a_large_session_is_compressed_and_a_small_one_is_not():
-    signer = flask._session_keys(FORMAT_KEY, ())
-    assert flask._dump_session_cookie(signer, {"long": "abc" * 400}).startswith(".")
-    assert not flask._dump_session_cookie(signer, {"short": "aaaaaaaaaaaaaaaaaaaaaaaa"}).startswith(".")
+    app = format_app()
+    assert cookie_written(app, {"long": "abc" * 400}).startswith(".")
+    assert not cookie_written(app, {"short": "aaaaaaaaaaaaaaaaaaaaaaaa"}).startswith(".")
 
 
-@pytest.mark.parametrize("data", FORMAT_SESSIONS, ids=range(len(FORMAT_SESSIONS)))
+@pytest.mark.parametrize("data", FORMAT_SESSIONS + [{}], ids=range(len(FORMAT_SESSIONS) + 1))
 def test_a_cookie_made_by_itsdangerous_is_read_back(data):
-    signer = flask._session_keys(FORMAT_KEY, ())
-    cookie = sign(data, FORMAT_KEY)
-    assert flask._load_session_cookie(signer, cookie, datetime.timedelta(days=1)) == data
+    assert session_read(format_app(), sign(data, FORMAT_KEY))[1] == data
 
 
 def _mutations(cookie):
@@ -664,16 +719,18 @@ def _mutations(cookie):
 
 @pytest.mark.parametrize("data", [FORMAT_SESSIONS[0], FORMAT_SESSIONS[3]], ids=["plain", "compressed"])
 def test_every_changed_cookie_is_refused_as_itsdangerous_refuses_it(data):
-    signer = flask._session_keys(FORMAT_KEY, ())
-    lifetime = datetime.timedelta(days=1)
+    app = format_app()
     cookie = sign(data, FORMAT_KEY)
     checked = 0
     for changed in _mutations(cookie):
+        received, loaded = session_read(app, changed)
         try:
-            expected = unsign(changed, FORMAT_KEY, max_age=lifetime.total_seconds())
+            expected = unsign(received, FORMAT_KEY, max_age=app.session_lifetime.total_seconds())
         except Exception:
             expected = None
-        assert flask._load_session_cookie(signer, changed, lifetime) == expected, changed
+        if not isinstance(expected, dict):
+            expected = None  # a session is a dict: anything else gives a new one
+        assert loaded == expected, changed
         checked += 1
     assert checked > 500
 
@@ -685,10 +742,9 @@ def test_every_changed_cookie_is_refused_as_itsdangerous_refuses_it(data):
     (3601, False),
 ])
 def test_the_cookie_age_is_checked_as_itsdangerous_checks_it(age, accepted):
-    signer = flask._session_keys(FORMAT_KEY, ())
+    app = format_app(lifetime=datetime.timedelta(hours=1))
     cookie = sign({"a": 1}, FORMAT_KEY, now=time.time() - age)
-    loaded = flask._load_session_cookie(signer, cookie, datetime.timedelta(hours=1))
-    assert (loaded == {"a": 1}) is accepted
+    assert (session_read(app, cookie)[1] == {"a": 1}) is accepted
     try:
         unsign(cookie, FORMAT_KEY, max_age=3600)
         assert accepted
@@ -698,17 +754,17 @@ def test_the_cookie_age_is_checked_as_itsdangerous_checks_it(age, accepted):
 
 def test_a_cookie_signed_with_a_fallback_key_is_read_and_a_new_one_uses_the_key():
     old, new = "the old secret key, long enough", "the new secret key, long enough"
-    signer = flask._session_keys(new, (old,))
-    assert flask._load_session_cookie(signer, sign({"a": 1}, old), datetime.timedelta(days=1)) == {"a": 1}
-    assert unsign(flask._dump_session_cookie(signer, {"a": 1}), new) == {"a": 1}
+    app = format_app(new, fallbacks=[old])
+    assert session_read(app, sign({"a": 1}, old))[1] == {"a": 1}
+    assert unsign(cookie_written(app, {"a": 1}), new) == {"a": 1}
     with pytest.raises(BadSignature):
-        unsign(flask._dump_session_cookie(signer, {"a": 1}), old)
+        unsign(cookie_written(app, {"a": 1}), old)
 
 
 def test_the_decimal_module_is_imported_only_to_read_a_decimal_back(tmp_path):
     # In a fresh interpreter: a session without a Decimal leaves the module
     # unimported; a cookie that holds one brings it in and reads it back.
-    with_decimal = sign({"price": decimal.Decimal("9.99")}, FORMAT_KEY)
+    with_decimal = cookie_written(format_app(), {"price": decimal.Decimal("9.99")})
     script = (
         "import sys, flask\n"
         "app = flask.Flask('fresh')\n"
