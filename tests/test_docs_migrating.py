@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -90,20 +91,22 @@ def test_python_m_flask_run_serves_the_page_s_example(tmp_path):
         server.stop()
 
 
-def test_python_m_flask_says_which_flask_it_is():
-    result = subprocess.run([sys.executable, "-m", "flask"], capture_output=True, text=True, timeout=60)
+def python_m_flask(monkeypatch, *args):
+    """Run ``python -m flask ARGS`` in this process (so that coverage sees
+    it); return its exit status."""
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["flask", *args])
+    monkeypatch.setattr(sys, "path", list(sys.path))  # it adds the current folder
+    with pytest.raises(SystemExit) as exit:
+        runpy.run_module("flask", run_name="__main__", alter_sys=True)
+    return exit.value.code
+
+
+def test_python_m_flask_without_a_command_prints_the_version_path_and_usage(capsys, monkeypatch):
     import flask
 
-    assert result.returncode == 0
-    assert f"flask.py {flask.__version__}" in result.stdout
-    assert flask.__file__ in result.stdout
-    assert "usage: python -m flask run MODULE[:APP]" in result.stdout
-
-
-def test_python_m_flask_without_a_command_prints_the_version_path_and_usage(capsys):
-    import flask
-
-    assert flask._main([]) == 0
+    assert python_m_flask(monkeypatch) == 0
     out = capsys.readouterr().out
     assert f"flask.py {flask.__version__}" in out and flask.__file__ in out
     assert "usage: python -m flask run MODULE[:APP]" in out
@@ -118,7 +121,7 @@ def test_python_m_flask_run_imports_the_application_and_runs_it(tmp_path, monkey
     monkeypatch.delitem(sys.modules, "hello", raising=False)
     calls = []
     monkeypatch.setattr(flask.Flask, "run", lambda self, host, port, debug: calls.append((self.package_name, host, port, debug)))
-    assert flask._main(["run", "hello:web", "--port", "8123", "--debug"]) == 0
+    assert python_m_flask(monkeypatch, "run", "hello:web", "--port", "8123", "--debug") == 0
     assert calls == [("hello", "127.0.0.1", 8123, True)]
     monkeypatch.delitem(sys.modules, "hello")
 
@@ -144,7 +147,13 @@ def test_python_m_flask_run_refuses_to_run_on_another_flask(monkeypatch, capsys)
 
     other = types.ModuleType("flask")
     other.__file__ = "/elsewhere/site-packages/flask/__init__.py"
-    main = flask._main
+    # python -m flask runs flask.py as __main__; 'import flask' then finds
+    # the other one.
+    monkeypatch.setattr(sys, "argv", ["flask", "run", "app:app"])
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    code = compile(Path(flask.__file__).read_text(encoding="utf-8"), flask.__file__, "exec")
     monkeypatch.setitem(sys.modules, "flask", other)
-    assert main(["run", "app:app"]) == 1
+    with pytest.raises(SystemExit) as exit:
+        exec(code, {"__name__": "__main__", "__file__": flask.__file__})
+    assert exit.value.code == 1
     assert "finds /elsewhere/site-packages/flask/__init__.py, another Flask" in capsys.readouterr().err
