@@ -14,7 +14,7 @@
 #   make check-repeat N=20  make check's tests N times in a row (none may flake)
 #   make scaleout-repeat N=10  the cluster tests N times in a row
 #   make docs           build the HTML documentation into docs/_build/html
-#   make bench          compare flask.py with Flask 3.1, Bottle and Werkzeug
+#   make bench          compare flask.py with Flask 3.1, Bottle, Falcon, Werkzeug
 #   make bench QUICK=1  the same, in under a minute
 #   make bench-server   requests/s behind Granian and gunicorn, loaded by wrk
 #                       (QUICK=1: about two minutes)

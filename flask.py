@@ -63,34 +63,21 @@ from werkzeug.wsgi import ClosingIterator, LimitedStream, get_content_length, ge
 if TYPE_CHECKING:
     from jinja2 import Environment, FileSystemLoader, Template
 
-# What this module relies on beyond the documented APIs of its dependencies,
-# all of it in Werkzeug. A release that changes one of these breaks the test
-# named with it; .ci/run runs the tests against the newest releases too.
-#
-# - SharedDataMiddleware.exports (the list of (prefix, loader) pairs) and
-#   its _opener: _StaticFiles adds a loader that looks up the static folder
-#   at each request and refuses symlinks out of it, and opens files as
-#   Werkzeug's loaders do (tests/test_static.py::
-#   test_static_file_is_served, test_symlink_out_of_the_static_folder_is_404).
-# - Request._get_file_stream, listed in Werkzeug's API reference despite its
-#   underscore: Request keeps each upload it makes, to close the uploads of
-#   a multipart body that failed to parse (tests/test_request.py::
-#   test_uploads_of_a_multipart_body_that_fails_to_parse_are_closed).
-# - werkzeug.sansio.http.parse_cookie, the parser behind Request.cookies,
-#   which leaves bytes that are not UTF-8 replaced instead of raising
-#   (tests/test_request.py::
-#   test_a_cookie_header_with_bytes_that_are_not_utf8_is_not_a_server_error).
-# - The codec error handler "werkzeug.url_quote", which werkzeug.urls
-#   registers on import: Request.args keeps bytes that are not UTF-8
-#   percent-encoded with it (tests/security/test_security_hostile_input.py::
-#   test_raw_non_utf8_bytes_in_the_query_string_stay_percent_encoded).
-# - The environ key "werkzeug.debug.preserve_context", through which the
-#   interactive debugger asks to keep a failed request's context
-#   (tests/test_context.py::
-#   test_the_debugger_binds_the_kept_context_around_console_commands).
-# - LimitedStream's read() and readline() going through readinto(): a
-#   chunked body read past max_content_length is a 413 there (tests/
-#   test_app.py::test_a_chunked_body_over_max_content_length_is_refused_not_cut_short).
+# What this module relies on beyond Werkzeug's documented API (each place
+# says why); the test named breaks if a release changes it, and .ci/run also
+# runs the tests against the newest releases:
+# - SharedDataMiddleware.exports and _opener, for _StaticFiles's loader:
+#   tests/test_static.py::test_symlink_out_of_the_static_folder_is_404
+# - Request._get_file_stream, to close the uploads of a failed parse:
+#   tests/test_request.py::test_uploads_of_a_multipart_body_that_fails_to_parse_are_closed
+# - werkzeug.sansio.http.parse_cookie, which does not raise on non-UTF-8 bytes:
+#   tests/test_request.py::test_a_cookie_header_with_bytes_that_are_not_utf8_is_not_a_server_error
+# - the codec error handler "werkzeug.url_quote" (registered by werkzeug.urls):
+#   tests/security/test_security_hostile_input.py::test_raw_non_utf8_bytes_in_the_query_string_stay_percent_encoded
+# - the debugger's environ key "werkzeug.debug.preserve_context":
+#   tests/test_context.py::test_the_debugger_binds_the_kept_context_around_console_commands
+# - LimitedStream's read() and readline() going through readinto():
+#   tests/test_app.py::test_a_chunked_body_over_max_content_length_is_refused_not_cut_short
 
 __version__ = "0.1.1"
 
@@ -834,12 +821,10 @@ class Flask:
         # _STRING_TEMPLATES_SIZE characters in all, least recently used out.
         env, cache = self.jinja_env, self._string_templates
         template = cache.pop(source, None)
-        if template is not None and template.environment is env:
-            cache[source] = template
-            return template
         if template is not None:
             self._string_templates_size -= len(source)
-        template = env.from_string(source)
+        if template is None or template.environment is not env:
+            template = env.from_string(source)
         if len(source) <= _STRING_TEMPLATES_SIZE:
             self._string_templates_size += len(source)
             while self._string_templates_size > _STRING_TEMPLATES_SIZE:
@@ -1090,12 +1075,10 @@ class Flask:
             or not self.__dict__.keys().isdisjoint(_RESPONSE_METHODS)
         ):
             return None
-        environ = ctx.environ
+        environ, parts = ctx.environ, self._plain_parts
         if isinstance(rv, (str, bytes)):
             code, body, mimetype = 200, rv, Response.default_mimetype
-            content_type = self._plain_parts.get(mimetype)
-            if content_type is None:
-                content_type = self._plain_parts[mimetype] = get_content_type(mimetype, "utf-8")
+            content_type = parts.get(mimetype) or parts.setdefault(mimetype, get_content_type(mimetype, "utf-8"))
             headers = [("Content-Type", content_type)]
         elif (
             isinstance(rv, HTTPException) and type(rv).get_response is HTTPException.get_response
@@ -1105,11 +1088,11 @@ class Flask:
             stock = "description" not in vars(rv) and type(rv).get_body is HTTPException.get_body \
                 and type(rv).get_description is HTTPException.get_description
             key = (type(rv), rv.code, rv.description)
-            page = self._plain_parts.get(key) if stock else None
+            page = parts.get(key) if stock else None
             if page is None:
                 page = rv.get_body(environ)
                 if stock:
-                    self._plain_parts[key] = page
+                    parts[key] = page
             code, headers, body = rv.code, list(rv.get_headers(environ)), page
         else:
             return None
@@ -1120,9 +1103,7 @@ class Flask:
                 headers += self._session_headers(ctx._session)
         except Exception:
             return None  # the full path meets the same error and handles it
-        status = self._plain_parts.get(code)
-        if status is None:
-            status = self._plain_parts[code] = Response(status=code).status
+        status = parts.get(code) or parts.setdefault(code, Response(status=code).status)
         start_response(status, headers)
         return _PlainBody() if environ["REQUEST_METHOD"] == "HEAD" else _PlainBody((data,))
 
@@ -1385,27 +1366,18 @@ _session_encoder = json.JSONEncoder(separators=(",", ":"))
 _session_decoder = json.JSONDecoder(object_hook=_untag)
 
 
-class _SessionJSON:
-    """The ``dumps``/``loads`` pair that itsdangerous serializes session
-    cookies with: JSON with the tags above."""
-
-    def dumps(self, session: dict[str, Any]) -> str:
-        try:
-            return _session_encoder.encode(_tag(session))
-        except TypeError as e:
-            # Name the session key the value was stored under.
-            for key, value in session.items():
-                try:
-                    _tag(value)
-                except TypeError as inner:
-                    raise TypeError(f"session[{key!r}]: {inner}") from None
-            raise
-
-    def loads(self, data: str) -> Any:
-        return _session_decoder.decode(data)
-
-
-_session_json = _SessionJSON()
+def _session_dumps(session: dict[str, Any]) -> str:
+    """The session as JSON, with the tags above."""
+    try:
+        return _session_encoder.encode(_tag(session))
+    except TypeError:
+        # Name the session key the value was stored under.
+        for key, value in session.items():
+            try:
+                _tag(value)
+            except TypeError as inner:
+                raise TypeError(f"session[{key!r}]: {inner}") from None
+        raise
 
 
 # The cookie has the format of itsdangerous's URLSafeTimedSerializer:
@@ -1450,7 +1422,7 @@ def _compress(data: bytes) -> bytes:
 
 def _dump_session_cookie(keys: tuple[Any, tuple[bytes, ...]], session: dict[str, Any]) -> str:
     """The signed cookie value that holds ``session``, signed now."""
-    data = _session_json.dumps(session).encode()
+    data = _session_dumps(session).encode()
     payload = _b64encode(data)
     if len(data) >= 64:  # a shorter payload cannot shrink by much
         compressed = _compress(data)
@@ -1480,8 +1452,8 @@ def _load_session_cookie(keys: tuple[Any, tuple[bytes, ...]], cookie: str, lifet
         if not 0 <= age <= lifetime.total_seconds():
             return None
         if payload.startswith(b"."):
-            return _session_json.loads(zlib.decompress(_b64decode(payload[1:])).decode())
-        return _session_json.loads(_b64decode(payload).decode())
+            return _session_decoder.decode(zlib.decompress(_b64decode(payload[1:])).decode())
+        return _session_decoder.decode(_b64decode(payload).decode())
     except Exception:
         # Correctly signed but not decodable (another format): no session,
         # as itsdangerous treats it.

@@ -46,15 +46,11 @@ import bench  # noqa: E402  (needs HERE on sys.path)
 import chart  # noqa: E402
 import scenarios  # noqa: E402
 
-#: (key, label, virtualenv, module of apps/). The raw callable runs in the
+#: (key, label, virtualenv, module of apps/): bench.py's frameworks but the
+#: bare Werkzeug application, and the raw callable, which runs in the
 #: project's virtualenv, on the same Python and the same servers.
-ROWS = [
-    ("project", "flask.py", "project", "project"),
-    ("flask31", "Flask 3.1", "flask31", "flask31"),
-    ("bottle", "Bottle 0.13", "bottle", "bottle013"),
-    ("falcon", "Falcon 4.4", "falcon", "falcon44"),
-    ("raw", "raw WSGI", "project", "raw_wsgi"),
-]
+ROWS = [(key, label, key, module) for key, label, module, _ in bench.FRAMEWORKS if key != "werkzeug"]
+ROWS.append(("raw", "raw WSGI", "project", "raw_wsgi"))
 RAW = "raw"
 SCENARIO_NAMES = ["hello", "routing", "session"]
 

@@ -166,12 +166,6 @@ INTEGRATION_FOLDERS = [TESTS / name for name in ("browser", "deploy", "reliabili
 EXAMPLES = REPO / "examples"
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "example: a test of an example application (examples/), run by"
-        " make test-integration and not by make check")
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
         path = Path(item.path)

@@ -29,14 +29,16 @@ def check_results(results, output=""):
     assert not failed, f"documents with failed examples: {failed}\n{output}"
 
 
+def _run(source, globs, name, filename, out=None):
+    test = doctest.DocTestParser().get_doctest(source, globs, name, filename, 0)
+    return doctest.DocTestRunner(optionflags=FLAGS).run(test, out=out)
+
+
 def run_doctest(source, globs=None, name="session", filename=None):
     """Run the interactive session ``source`` (indented as it comes) with
     the names ``globs``; return its ``doctest.TestResults``."""
-    test = doctest.DocTestParser().get_doctest(
-        textwrap.dedent(source), dict(globs or {}), name, filename, 0)
-    runner = doctest.DocTestRunner(optionflags=FLAGS)
     output = io.StringIO()
-    result = runner.run(test, out=output.write)
+    result = _run(textwrap.dedent(source), dict(globs or {}), name, filename, output.write)
     check_results({name: result}, output.getvalue())
     return result
 
@@ -64,9 +66,7 @@ def main(paths):
     for path in paths:
         with open(path, encoding="utf-8") as f:
             source = f.read()
-        test = doctest.DocTestParser().get_doctest(source, {"__name__": "__main__"}, path, path, 0)
-        runner = doctest.DocTestRunner(optionflags=FLAGS)
-        results[path] = runner.run(test)
+        results[path] = _run(source, {"__name__": "__main__"}, path, path)
     check_results(results)
 
 

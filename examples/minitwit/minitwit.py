@@ -80,7 +80,6 @@ EMAIL_RE = re.compile(r'[^@\s]+@[^@\s]+\Z')
 MAX_PAGE = 1000000
 
 
-
 def read_release():
     """The name of the code's release: the first line of the file
     ``RELEASE`` beside this module, which a deployment writes with the
