@@ -4,11 +4,13 @@ deployment chapter of the docs uses.
 
 It has one of everything a server must pass through intact: a rendered
 page, a form sent with POST, a redirect, a session, a static file, a 404
-and a deliberate error; and a pair of views that show whether the server
-answers one request while another is still running.
+and a deliberate error; a pair of views that show whether the server
+answers one request while another is still running; and a response that
+takes its time, to stop a server under.
 """
 import os
 import threading
+import time
 
 from flask import Flask, abort, redirect, render_template, request, session, url_for
 
@@ -86,3 +88,27 @@ def release():
     for event in waiting:
         event.set()
     return f"released {len(waiting)}"
+
+
+#: The first line of every /slow response, sent before it waits.
+SLOW_FIRST_PART = b"the first part, sent at once\n"
+
+
+@app.route("/slow")
+def slow():
+    """A response of ``size`` bytes (query string, 1000 by default) in two
+    parts: the first line at once, the rest after ``seconds`` (1.5 by
+    default). A client that has read the first line knows the request is
+    under way in the application, which is when the shutdown tests stop
+    the server."""
+    seconds = float(request.args.get("seconds", "1.5"))
+    size = max(int(request.args.get("size", "1000")), len(SLOW_FIRST_PART))
+
+    def body():
+        yield SLOW_FIRST_PART
+        time.sleep(seconds)
+        yield b"x" * (size - len(SLOW_FIRST_PART))
+
+    # The length is announced, so that a client can tell a complete body
+    # from one the server cut short.
+    return app.response_class(body(), headers={"Content-Length": str(size)})
