@@ -24,6 +24,11 @@ reader can paste; here each is replaced by the test's own:
 ``/srv/yourapplication/.venv/bin/python``  a Python that has Flask installed
 ``/srv/yourapplication/.venv``             the virtual environment of
                                            mod_wsgi's daemon process
+``/srv/flaskr``, ``/srv/flaskr/.venv``    the folder holding a copy of
+                                           examples/flaskr, and the
+                                           environment with gunicorn
+``/var/lib/flaskr``, ``/etc/flaskr/env``   Flaskr's state folder, and its
+                                           environment file (systemd units)
 
 (``@PORT@``, ``@APPDIR@``, ... placeholders are filled in the same way.)
 
@@ -72,6 +77,10 @@ EXAMPLE_VALUES = {
     "confdir": "/var/www/yourapplication",
     "appdir": "/srv/yourapplication",
     "port": "8000",
+    "flaskr_venv": "/srv/flaskr/.venv",
+    "flaskr": "/srv/flaskr",
+    "flaskr_state": "/var/lib/flaskr",
+    "flaskr_env": "/etc/flaskr/env",
 }
 
 
