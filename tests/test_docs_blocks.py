@@ -263,6 +263,40 @@ def check_sqlite(folder):
     assert client.get("/user/x' or '1'='1").status_code == 404
 
 
+def check_healthz(folder):
+    import sqlite3
+    import time
+
+    with sqlite3.connect(folder / "app.db") as db:
+        db.execute("create table entries (text)")
+    db.close()
+    client = import_app("app").test_client()
+    answer = client.get("/healthz")
+    assert (answer.status_code, answer.data) == (200, b"ok\n")
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.mimetype == "text/plain"
+    assert "Set-Cookie" not in answer.headers and "Vary" not in answer.headers
+    # A database that is locked: a 503 after the one-second wait, not a hang.
+    lock = sqlite3.connect(folder / "app.db")
+    lock.execute("begin exclusive")
+    try:
+        started = time.monotonic()
+        answer = client.get("/healthz")
+        elapsed = time.monotonic() - started
+    finally:
+        lock.rollback()
+        lock.close()
+    assert (answer.status_code, answer.data) == (503, b"unavailable\n")
+    assert elapsed < 2.5
+    assert client.get("/healthz").status_code == 200
+    # A database that is gone: 503, saying nothing of where it was looked
+    # for, and the check does not create an empty one.
+    (folder / "app.db").unlink()
+    answer = client.get("/healthz")
+    assert (answer.status_code, answer.data) == (503, b"unavailable\n")
+    assert not (folder / "app.db").exists()
+
+
 def check_sqla(folder):
     run_session(folder, "session.txt")
     app = import_app("yourapplication")
