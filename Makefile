@@ -12,7 +12,8 @@
 #                       in tests/conftest.py) and the examples' own tests
 #   make test           mypy, then both parts in one run, with coverage
 #   make check-repeat N=20  make check's tests N times in a row (none may flake)
-#   make scaleout-repeat N=10  the cluster tests N times in a row
+#   make scaleout-repeat N=10  the cluster tests N times in a row, with the
+#                       figures of each run's rolling deploy
 #   make docs           build the HTML documentation into docs/_build/html
 #   make bench          compare flask.py with Flask 3.1, Bottle, Falcon, Werkzeug
 #   make bench QUICK=1  the same, in under a minute
@@ -112,7 +113,7 @@ check-repeat: venv
 	bash tests/repeat.sh $(N) $(BIN)/python -m pytest -q $(CORE) -p no:cacheprovider
 
 scaleout-repeat: venv
-	FLASK_TEST_REQUIRE_ALL=1 bash tests/repeat.sh $(N) \
+	FLASK_TEST_REQUIRE_ALL=1 SHOW='rolling restart:|nginx reload:' bash tests/repeat.sh $(N) \
 		$(BIN)/python -m pytest -q tests/scaleout -p no:cacheprovider
 
 test: venv

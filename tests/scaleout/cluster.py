@@ -48,6 +48,10 @@ LB_ADDRESS = "127.0.0.1"
 #: failed host alone before trying it again.
 FAIL_TIMEOUT = 2
 
+#: How long deploy-minitwit.sh may take on one host: the minute its wait
+#: for the health check allows, and some.
+DEPLOY_TIMEOUT = 90
+
 #: Where every run keeps its files, and how a later run recognises them.
 PREFIX = "flaskpy-cluster-"
 
@@ -66,6 +70,12 @@ def rewrite_config(name, dest, replacements):
     target.write_text(text)
     target.chmod(0o644)
     return target
+
+
+def children(pid):
+    """The PIDs of process ``pid``'s children (from /proc)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return set(map(int, path.read_text().split()))
 
 
 def remove_leftovers():
@@ -121,18 +131,18 @@ class AppHost:
         return [VENV_BIN / "gunicorn", "--config", config, "minitwit:app"]
 
     def start(self):
-        """Start gunicorn and wait until it serves the public timeline."""
+        """Start gunicorn and wait until its health check answers 200."""
         self.lives += 1
         # A log of its own for each life: the first one's tells how it died.
         name = f"{self.name}-{self.lives}"
         if self.port is None:
             self.server = start_server(name, self._command(0), self.folder, host=self.address,
-                                       ready_path="/public", cwd=self.app_dir, env=self.env)
+                                       ready_path="/healthz", cwd=self.app_dir, env=self.env)
             self.port = self.server.port
             self.url = self.server.url
         else:
             self.server = start_server(name, self._command, self.folder, host=self.address,
-                                       ready_path="/public", cwd=self.app_dir, env=self.env,
+                                       ready_path="/healthz", cwd=self.app_dir, env=self.env,
                                        port=self.port)
         return self
 
@@ -143,6 +153,22 @@ class AppHost:
 
     def alive(self):
         return self.server is not None and self.server.process.poll() is None
+
+    def worker_pids(self):
+        """The PIDs of the master's worker processes now."""
+        return children(self.pid)
+
+    def deploy(self, release):
+        """Run ``configs/deploy-minitwit.sh`` for this host with the
+        release folder ``release``, as a deploy would on the host itself;
+        return the finished process (its output in ``stdout``)."""
+        script = rewrite_config("deploy-minitwit.sh", self.folder, {
+            "127.0.0.11:8000": f"{self.address}:{self.port}",
+            "/srv/minitwit": self.app_dir,
+            "/run/minitwit": self.folder,
+        })
+        return subprocess.run(["sh", script, release], env=self.env, capture_output=True,
+                              text=True, timeout=DEPLOY_TIMEOUT)
 
     def kill(self):
         """SIGKILL to the host's whole process group (gunicorn's master
@@ -171,6 +197,7 @@ class Cluster:
         self.db = None
         self.apps = {}
         self.lb = None
+        self.lb_command = None
         self.url = None
 
     @property
@@ -232,10 +259,38 @@ class Cluster:
                 "/var/lib/nginx": folder,
             })
             # -e: nginx opens its default error log before reading the config.
-            return [find_program("nginx"), "-c", config, "-e", folder / "nginx-start.log"]
+            self.lb_command = [find_program("nginx"), "-c", config,
+                               "-e", folder / "nginx-start.log"]
+            return self.lb_command
 
         self.lb = start_server("lb", command, folder, host=LB_ADDRESS, ready_path="/public")
         self.url = self.lb.url
+
+    def reload_lb(self):
+        """What a change of nginx's configuration does: ``nginx -t`` checks
+        it, then ``nginx -s reload`` has the master read it again, start
+        new workers and let the old ones finish their requests. Returns the
+        output of both."""
+        outputs = []
+        for option in (["-t"], ["-s", "reload"]):
+            done = subprocess.run(self.lb_command + option, capture_output=True, text=True,
+                                  timeout=30)
+            assert done.returncode == 0, done.stdout + done.stderr
+            outputs.append(done.stdout + done.stderr)
+        return "".join(outputs)
+
+    def lb_worker_pids(self):
+        """The PIDs of nginx's worker processes now."""
+        return children(self.lb.pid)
+
+    def make_release(self, name):
+        """A new release of minitwit, as a deploy brings it to each host: a
+        folder with the code and a ``RELEASE`` file naming it."""
+        release = self.folder / "releases" / name
+        shutil.copytree(MINITWIT, release, ignore=shutil.ignore_patterns(
+            "__pycache__", "*.db", "*_tests.py"))
+        (release / "RELEASE").write_text(name + "\n")
+        return release
 
     def stored_posts(self):
         """Every message in the database, as (username, text) pairs."""

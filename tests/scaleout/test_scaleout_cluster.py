@@ -17,19 +17,15 @@ Run it alone with::
 
     .venv/bin/python -m pytest tests/scaleout -q -s
 """
-import http.client
-import re
 import signal
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
 
 import pytest
-from werkzeug.http import parse_cookie
 
 from cluster import FAIL_TIMEOUT
+from visitors import Load, Outcome, Visitor, describe, read_public_timeline
 
 pytestmark = pytest.mark.slow
 
@@ -44,135 +40,6 @@ HOST_DOWN = 4
 DB_RESTART_AT = 16
 #: How long the application may take to recover from a database restart.
 DB_RECOVERY_LIMIT = 5
-REQUEST_TIMEOUT = 30
-PASSWORD = "correct horse battery staple"
-POST_TEXT = re.compile(r"post \d+ by user\d+")
-
-
-@dataclass
-class Outcome:
-    """One request as a visitor saw it. Times are seconds from the start
-    of the load; ``status`` is None when no HTTP answer came at all."""
-
-    user: str
-    method: str
-    path: str
-    started: float
-    ended: float
-    status: int | None
-    host: str | None  # the app host that answered, from X-Upstream
-    body: str
-    ok: bool
-
-
-class Visitor:
-    """One person using minitwit through the load balancer: a cookie,
-    and the posts the site acknowledged (redirected after posting)."""
-
-    def __init__(self, cluster, name, clock, outcomes):
-        parts = urlsplit(cluster.url)
-        self.address = (parts.hostname, parts.port)
-        self.origin = cluster.url
-        self.hosts = {address: app.name for address, app in cluster.hosts.items()}
-        self.name = name
-        self.clock = clock
-        self.outcomes = outcomes
-        self.cookie = ""
-        self.acknowledged = []  # texts of the posts the site confirmed
-        self.refused = []  # texts of the posts the site said failed
-        self.registered = False
-        self.tried_to_register = False
-        self.logged_in = False
-        self.first_login = None
-
-    def request(self, method, path, form=None, expect=(200,)):
-        headers = {}
-        body = None
-        if self.cookie:
-            headers["Cookie"] = "session=" + self.cookie
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            # What a browser sends with a form of the same site; minitwit
-            # compares it with the Host header that nginx passes on.
-            headers["Origin"] = self.origin
-        started = self.clock()
-        connection = http.client.HTTPConnection(*self.address, timeout=REQUEST_TIMEOUT)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            status = response.status
-        except (OSError, http.client.HTTPException) as error:
-            # No answer, or a broken one: the visitor saw no page.
-            response, text, status = None, repr(error), None
-        finally:
-            connection.close()
-        host = None
-        if response is not None:
-            for header in response.headers.get_all("Set-Cookie") or []:
-                self.cookie = parse_cookie(header).get("session", self.cookie)
-            # After a retry nginx lists every host it tried; the last answered.
-            upstream = (response.headers.get("X-Upstream") or "").split(",")[-1].strip()
-            host = self.hosts.get(upstream)
-        outcome = Outcome(self.name, method, path, started, self.clock(), status, host,
-                          text, status in expect)
-        self.outcomes.append(outcome)
-        return outcome
-
-    def register(self):
-        form = {"username": self.name, "email": f"{self.name}@example.com",
-                "password": PASSWORD, "password2": PASSWORD}
-        reply = self.request("POST", "/register", form, expect=(302,))
-        if not reply.ok and self.tried_to_register and "already taken" in reply.body:
-            # The first try went through, but its answer was lost: this
-            # answer is the right one now.
-            reply.ok = True
-        self.tried_to_register = True
-        self.registered = reply.ok
-        return reply
-
-    def log_in(self):
-        form = {"username": self.name, "password": PASSWORD}
-        reply = self.request("POST", "/login", form, expect=(302,))
-        self.logged_in = reply.ok
-        if reply.ok and self.first_login is None:
-            self.first_login = reply.ended
-        return reply
-
-    def log_out(self):
-        reply = self.request("POST", "/logout", {}, expect=(302,))
-        if reply.ok:
-            self.logged_in = False
-        return reply
-
-    def post(self, number):
-        text = f"post {number} by {self.name}"
-        reply = self.request("POST", "/add_message", {"text": text}, expect=(302,))
-        (self.acknowledged if reply.ok else self.refused).append(text)
-        return reply
-
-    def browse(self, others, stop_at):
-        """Until ``stop_at[0]`` (which may move): register and log in
-        (again, after a failure), then mostly read timelines, post every
-        fourth request, and now and then log out and in again."""
-        number = 0
-        offset = others.index(self.name) % 8 if self.name in others else 0
-        while self.clock() < stop_at[0]:
-            if not self.registered:
-                self.register()
-                continue
-            if not self.logged_in:
-                self.log_in()
-                continue
-            number += 1
-            self.request("GET", "/public")
-            self.request("GET", "/")
-            self.post(number)
-            self.request("GET", "/" + others[number % len(others)])
-            # Each user at another moment: logging in again is slow.
-            if number % 8 == offset:
-                self.log_out()
 
 
 def other_host(name):
@@ -251,21 +118,6 @@ class Run:
         return done / (end - start)
 
 
-def read_public_timeline(visitor):
-    """Every post text on the public timeline, following its pages."""
-    texts = set()
-    path = "/public"
-    for _ in range(1000):
-        page = visitor.request("GET", path)
-        assert page.status == 200, page.body
-        texts.update(POST_TEXT.findall(page.body))
-        older = re.search(r'href="(/public\?page=\d+)"[^>]*>[^<]*[Oo]lder', page.body)
-        if older is None:
-            return texts
-        path = older.group(1)
-    raise AssertionError("the public timeline does not end")
-
-
 @pytest.fixture
 def run(cluster, request):
     """The load with the failures, run once for the module (after the
@@ -278,7 +130,6 @@ def _run(_cluster):
     """Run the load with the failures; return a :class:`Run`."""
     cluster = _cluster
     app1 = cluster.apps["app1"]
-    outcomes = []
     begin = time.monotonic()
 
     def clock():
@@ -287,18 +138,9 @@ def _run(_cluster):
     def sleep_until(moment):
         time.sleep(max(0.0, moment - clock()))
 
-    names = [f"user{number}" for number in range(USERS)]
-    visitors = [Visitor(cluster, name, clock, outcomes) for name in names]
-    # A list, so that the end can be set once the failures are over,
-    # however late a slow machine makes them; bounded all the same.
-    stop_at = [LOAD_SECONDS + 120]
-    threads = [threading.Thread(target=v.browse, args=(names, stop_at)) for v in visitors]
-    for thread in threads:
-        thread.start()
+    load = Load(cluster, USERS, clock).start()
     try:
-        while any(v.first_login is None for v in visitors) and clock() < LOAD_SECONDS:
-            time.sleep(0.1)
-        everyone_in = clock()
+        everyone_in = load.wait_everyone_in(LOAD_SECONDS)
         sleep_until(max(KILL_AT, everyone_in + 2))
         kill_began = clock()
         app1.kill()
@@ -323,21 +165,16 @@ def _run(_cluster):
         cluster.db.start()
         db_restarted_at = clock()
         pids_after = {name: app.pid for name, app in cluster.apps.items() if app.alive()}
-        # Time to show the recovery, however late the restart came.
-        stop_at[0] = max(LOAD_SECONDS, db_restarted_at + DB_RECOVERY_LIMIT + 1)
     except BaseException:
-        stop_at[0] = 0
+        load.end(0)
         raise
-    finally:
-        for thread in threads:
-            thread.join(max(0, stop_at[0] - clock()) + REQUEST_TIMEOUT + 10)
-    seconds = clock()
-    assert not any(thread.is_alive() for thread in threads), "a visitor hung"
+    # Time to show the recovery, however late the restart came.
+    seconds = load.end(max(LOAD_SECONDS, db_restarted_at + DB_RECOVERY_LIMIT + 1))
 
     return Run(
         everyone_in=everyone_in,
-        outcomes=outcomes,
-        visitors=visitors,
+        outcomes=load.outcomes,
+        visitors=load.visitors,
         seconds=seconds,
         kill_began=kill_began,
         killed_at=killed_at,
@@ -351,11 +188,6 @@ def _run(_cluster):
         stored=set(cluster.stored_posts()),
         on_public_timeline=read_public_timeline(Visitor(cluster, "reader", clock, [])),
     )
-
-
-def describe(outcomes, limit=5):
-    return [f"{o.method} {o.path} -> {o.status} at {o.started:.2f}-{o.ended:.2f}s"
-            f" ({o.host}): {o.body[:200]!r}" for o in outcomes[:limit]]
 
 
 def test_cluster_figures(run, figure):
