@@ -45,7 +45,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 import flask
-from test_docs_blocks import ALL_BLOCKS, materialize, run_session  # noqa: F401 (a fixture)
+from test_docs_blocks import (  # noqa: F401 (materialize is a fixture)
+    ALL_BLOCKS, UNHEALTHY, health_answer, materialize, run_session)
 
 #: What the scan sends. Each must come back escaped: its markup, from the
 #: first "<" on, may not appear in a response as it was sent. They have
@@ -61,6 +62,19 @@ PAYLOADS = [
 #: example's own code defines (deployment.rst, "Logging out everywhere").
 LOGINS = {
     "revoke": [("/login", {"user": "ann", "password": "correct horse"})],
+}
+
+#: The 5xx answers that are an example's documented reply, not a server
+#: error: {(example, endpoint): what the answer must be, as
+#: test_docs_blocks.health_answer describes it}. Only the view of that
+#: endpoint may give it, and only exactly so (status, body, type,
+#: no-store, no cookie); any other 5xx of the example, or another answer
+#: of that view's with a 5xx status, is still a server error.
+DOCUMENTED_5XX = {
+    # patterns.rst, "Health checks": the scan serves the example without
+    # the database its chapter has you create, and the check's documented
+    # answer for a missing database is 503 "unavailable".
+    ("healthz", "healthz"): UNHEALTHY,
 }
 
 #: The code that may stand between the example's code and a lookup it
@@ -235,10 +249,13 @@ def send(client, path, method, names, payload):
 # -- the scan -----------------------------------------------------------------
 
 
-def scan(app, reads, login=None):
+def scan(app, reads, login=None, documented_5xx=None):
     """Send the payloads everywhere; return the requests whose answers
     carried a payload's markup back unescaped, and the requests answered
-    with a server error, each as a line of text."""
+    with a server error, each as a line of text. ``documented_5xx`` maps
+    an endpoint to the one 5xx answer (see DOCUMENTED_5XX) that is not a
+    server error when that endpoint's view gives it."""
+    documented_5xx = documented_5xx or {}
     leaks, errors = [], []
     # Each rule with the methods to try: a rule without methods answers
     # any, and the scan tries GET and POST.
@@ -253,10 +270,12 @@ def scan(app, reads, login=None):
                 assert response.status_code < 400, f"logging in at {path} failed"
         return client
 
-    def check(description, response):
+    def check(description, endpoint, response):
         with response:
             body = response.get_data(as_text=True)
-            if response.status_code >= 500:
+            if response.status_code >= 500 and (
+                    endpoint not in documented_5xx
+                    or health_answer(response) != documented_5xx[endpoint]):
                 errors.append(f"{description} -> {response.status}")
             for found in MARKUP:
                 if found in body:
@@ -273,10 +292,12 @@ def scan(app, reads, login=None):
                         sent = set(reads.names)
                         client = new_client()
                         what = f"{method} {path} with {sorted(sent)} set to {payload!r}"
-                        check(what, send(client, path, method, sent, payload))
+                        check(what, rule.endpoint,
+                              send(client, path, method, sent, payload))
                         for page in pages:
                             later = url_for_rule(app, page, "x", "GET")
-                            check(f"GET {later} after {what}", client.get(later))
+                            check(f"GET {later} after {what}", page.endpoint,
+                                  client.get(later))
     finally:
         Reads.current = None
     return leaks, errors
@@ -349,7 +370,8 @@ def scanned(materialize, monkeypatch):
             for app in apps:
                 watch(app)
                 for login in [None] + LOGINS.get(example, []):
-                    found = scan(app, Reads(folder), login and [login])
+                    found = scan(app, Reads(folder), login and [login],
+                                 documented_5xx_of(example))
                     leaks += found[0]
                     errors += found[1]
         finally:
@@ -373,8 +395,22 @@ def test_documented_example_answers_the_scan_without_a_server_error(example, sca
     assert not errors, "\n".join(errors)
 
 
+def documented_5xx_of(example):
+    return {endpoint: answer for (name, endpoint), answer in DOCUMENTED_5XX.items()
+            if name == example}
+
+
 def test_every_example_login_is_an_example():
     assert set(LOGINS) <= set(examples_with_code())
+
+
+def test_every_documented_5xx_is_an_endpoint_of_its_example(materialize, monkeypatch):
+    for example, endpoint in DOCUMENTED_5XX:
+        assert example in examples_with_code()
+        monkeypatch.setenv("SECRET_KEY", secrets.token_hex())
+        endpoints = {rule.endpoint for app in applications(materialize(example))
+                     for rule in app.url_map.iter_rules()}
+        assert endpoint in endpoints, (example, endpoint)
 
 
 # -- the scan itself: it finds what it is meant to find -----------------------
@@ -499,3 +535,72 @@ def test_scan_ignores_the_framework_reading_the_session_cookie(tmp_path):
     reads = Reads(tmp_path)
     scan(app, reads)
     assert reads.names == set()
+
+
+# -- the scan itself: a server error fails it, a documented 503 does not ------
+
+
+def errors_of(tmp_path, source, documented_5xx=None):
+    app = load(tmp_path, source)
+    return scan(app, Reads(tmp_path), documented_5xx=documented_5xx)[1]
+
+
+def answered(error):
+    """The path whose answer an error of the scan is about (the request
+    made, or the page fetched after it)."""
+    return error.split()[1]
+
+
+#: A health check answering as the pattern's does when its database is
+#: missing, and a view that fails.
+HEALTH_503 = (
+    "@app.route('/healthz')\n"
+    "def healthz():\n"
+    "    return app.response_class('unavailable\\n', status=503,\n"
+    "        mimetype='text/plain', headers={'Cache-Control': 'no-store',\n"
+    "                                        'X-Content-Type-Options': 'nosniff'})\n"
+)
+BROKEN = (
+    "@app.route('/broken')\n"
+    "def broken():\n"
+    "    return {}['missing']\n"
+)
+
+
+def test_scan_finds_a_view_that_fails(tmp_path):
+    errors = errors_of(tmp_path, APP + BROKEN)
+    assert errors and {answered(error) for error in errors} == {"/broken"}
+    assert all(error.endswith(" -> 500 INTERNAL SERVER ERROR") for error in errors)
+
+
+def test_scan_takes_the_documented_health_answer_for_an_answer(tmp_path):
+    source = APP + HEALTH_503
+    assert errors_of(tmp_path, source, {"healthz": UNHEALTHY}) == []
+    # Without the allowance, the same 503 is a server error.
+    assert errors_of(tmp_path, source)
+
+
+def test_scan_finds_a_failing_view_beside_a_documented_503(tmp_path):
+    errors = errors_of(tmp_path, APP + HEALTH_503 + BROKEN, {"healthz": UNHEALTHY})
+    assert errors
+    assert {answered(error) for error in errors} == {"/broken"}
+
+
+@pytest.mark.parametrize("change", [
+    # Another body, cacheable, another status, or a failure of the view.
+    ("'unavailable\\n'", "'database locked\\n'"),
+    ("'no-store'", "'max-age=60'"),
+    ("status=503", "status=500"),
+    ("return app.response_class(", "1 / 0\n    return app.response_class("),
+])
+def test_scan_finds_a_health_view_whose_5xx_is_not_its_documented_answer(tmp_path, change):
+    source = APP + HEALTH_503.replace(*change)
+    assert source != APP + HEALTH_503
+    errors = errors_of(tmp_path, source, {"healthz": UNHEALTHY})
+    assert errors and {answered(error) for error in errors} == {"/healthz"}
+
+
+def test_scan_finds_the_documented_503_of_another_endpoint(tmp_path):
+    source = APP + HEALTH_503.replace("def healthz", "def status")
+    errors = errors_of(tmp_path, source, {"healthz": UNHEALTHY})
+    assert errors and {answered(error) for error in errors} == {"/healthz"}
