@@ -4,6 +4,9 @@ and an sdist holding what it takes to run the tests. The distribution is
 named ``flask.py`` (pip's spelling ``flask-py``, the archives' ``flask_py``)
 and holds the module ``flask``. The wheel installs into a fresh virtual
 environment as that distribution and serves the hello app from there.
+Next to an extension that requires Flask, pip does what
+docs/installation.rst says: it installs Flask, refuses when there is no
+Flask to install, and with --no-deps leaves ``flask`` to this module.
 
 (.ci/run runs the fast tests from the unpacked sdist, against the lowest
 supported versions.)
@@ -11,6 +14,7 @@ supported versions.)
 import email.parser
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -131,18 +135,25 @@ def test_sdist_holds_the_project_files(sdist_names):
         assert name in sdist_names
 
 
-@pytest.fixture(scope="module")
-def installed(wheel, tmp_path_factory):
-    """A fresh virtual environment with the wheel installed, and a folder
-    away from this checkout to run its Python in, so that only the
-    installed flask can be imported."""
-    venv = tmp_path_factory.mktemp("installed") / "venv"
+def new_venv_with(wheel, folder):
+    """A fresh virtual environment in ``folder`` with the wheel installed;
+    its folder and its Python."""
+    venv = folder / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", venv])
     python = venv / "bin" / "python"
     # The test Python's pip installs into the new environment: quicker
     # than bootstrapping a pip of its own there.
     run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet",
          "--disable-pip-version-check", "-c", REPO / "constraints.txt", wheel])
+    return venv, python
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """A fresh virtual environment with the wheel installed, and a folder
+    away from this checkout to run its Python in, so that only the
+    installed flask can be imported."""
+    venv, python = new_venv_with(wheel, tmp_path_factory.mktemp("installed"))
     app_dir = tmp_path_factory.mktemp("app")
     return venv, python, app_dir
 
@@ -198,3 +209,151 @@ def test_wheel_in_a_fresh_venv_serves_the_hello_app(installed, tmp_path):
             assert (response.status, response.read()) == (200, b"Hello World!")
     finally:
         server.stop()
+
+
+# -- next to an extension that requires Flask ---------------------------------
+#
+# docs/installation.rst, "If something asks for Flask later". The
+# extension and Flask are stand-ins built here: Flask-Example 1.0, which
+# requires Flask>=1, and a Flask 3.1.0 whose package flask says which it
+# is. pip finds them in a folder of their own and nowhere else.
+
+#: The stand-ins: {folder name: (pyproject.toml, {file: source})}.
+STAND_INS = {
+    "flask-example": (
+        'name = "Flask-Example"\nversion = "1.0"\ndependencies = ["Flask>=1"]\n'
+        '[tool.setuptools]\npy-modules = ["flask_example"]\n',
+        {"flask_example.py": "import flask\n"},
+    ),
+    "flask": (
+        'name = "Flask"\nversion = "3.1.0"\n'
+        '[tool.setuptools]\npackages = ["flask"]\n',
+        {"flask/__init__.py": '__version__ = "3.1.0"\n'},
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def find_links(tmp_path_factory):
+    """Folders of wheels for pip's --find-links: "all" with both stand-ins,
+    "extension" with Flask-Example alone."""
+    sources = tmp_path_factory.mktemp("stand-ins")
+    folders = {"all": sources / "all", "extension": sources / "extension"}
+    for name, (project, files) in STAND_INS.items():
+        source = sources / name
+        for path, text in files.items():
+            (source / path).parent.mkdir(parents=True, exist_ok=True)
+            (source / path).write_text(text)
+        (source / "pyproject.toml").write_text(
+            '[build-system]\nrequires = ["setuptools>=77"]\n'
+            'build-backend = "setuptools.build_meta"\n[project]\n' + project
+        )
+        run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
+             "--outdir", folders["all"], source])
+    (extension,) = folders["all"].glob("flask_example-*.whl")
+    folders["extension"].mkdir()
+    (folders["extension"] / extension.name).write_bytes(extension.read_bytes())
+    return folders
+
+
+def pip(python, *args):
+    """pip for the environment of ``python``, without this machine's pip
+    configuration (its indexes, find-links and constraints): only what
+    the command line names is looked in."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    return subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check",
+         *map(str, args)],
+        capture_output=True, text=True, timeout=300, env=env,
+    )
+
+
+def install_extension(python, links, *options):
+    return pip(python, "install", "--no-index", "--find-links", links, *options,
+               "Flask-Example")
+
+
+def listed(python):
+    """pip list of the environment: {normalized name: version}."""
+    result = pip(python, "list", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return {re.sub(r"[-_.]+", "-", entry["name"]).lower(): entry["version"]
+            for entry in json.loads(result.stdout)}
+
+
+def imported_flask(python, venv):
+    """The file ``import flask`` loads in the environment, relative to its
+    site-packages, and the module's __version__."""
+    result = run([python, "-I", "-c",
+                  "import flask, json; print(json.dumps([flask.__file__, flask.__version__]))"],
+                 cwd=venv)
+    file, version = json.loads(result)
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    return Path(file).relative_to(site_packages).as_posix(), version
+
+
+@pytest.fixture
+def alone(wheel, tmp_path):
+    """A fresh virtual environment holding flask.py and its dependencies
+    only: its folder and its Python."""
+    venv, python = new_venv_with(wheel, tmp_path)
+    assert "flask" not in listed(python)
+    assert imported_flask(python, venv) == ("flask.py", flask.__version__)
+    return venv, python
+
+
+def test_an_extension_requiring_flask_brings_flask_which_then_is_imported(
+    alone, find_links, wheel
+):
+    venv, python = alone
+    result = install_extension(python, find_links["all"])
+    assert result.returncode == 0, result.stderr
+    # pip does not count flask.py as Flask: it installs Flask beside it,
+    # and sees no conflict.
+    versions = listed(python)
+    assert {name: versions.get(name) for name in ("flask", "flask-example", "flask-py")} == {
+        "flask": "3.1.0", "flask-example": "1.0", "flask-py": flask.__version__,
+    }
+    assert pip(python, "check").returncode == 0
+    # Both are on disk; the package folder wins.
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    assert (site_packages / "flask.py").is_file()
+    assert imported_flask(python, venv) == ("flask/__init__.py", "3.1.0")
+    # Uninstalling what came with the extension gives flask.py back, whole.
+    result = pip(python, "uninstall", "--yes", "Flask", "Flask-Example")
+    assert result.returncode == 0, result.stderr
+    assert {"flask", "flask-example"}.isdisjoint(listed(python))
+    assert imported_flask(python, venv) == ("flask.py", flask.__version__)
+    with zipfile.ZipFile(wheel) as archive:
+        assert (site_packages / "flask.py").read_bytes() == archive.read("flask.py")
+
+
+def test_an_extension_requiring_flask_is_refused_when_no_flask_can_be_found(
+    alone, find_links
+):
+    venv, python = alone
+    before = listed(python)
+    result = install_extension(python, find_links["extension"])
+    # flask.py does not satisfy Flask>=1, so pip looks for Flask, finds
+    # none and installs nothing.
+    assert result.returncode == 1
+    assert "Flask>=1" in result.stderr
+    assert listed(python) == before
+    assert imported_flask(python, venv) == ("flask.py", flask.__version__)
+
+
+def test_an_extension_installed_without_its_dependencies_leaves_flask_to_flask_py(
+    alone, find_links
+):
+    venv, python = alone
+    result = install_extension(python, find_links["all"], "--no-deps")
+    assert result.returncode == 0, result.stderr
+    versions = listed(python)
+    assert versions.get("flask-example") == "1.0" and "flask" not in versions
+    assert imported_flask(python, venv) == ("flask.py", flask.__version__)
+    # pip check says what is missing: to pip, Flask is not installed.
+    result = pip(python, "check")
+    assert result.returncode == 1
+    assert result.stdout.lower().split() == [
+        "flask-example", "1.0", "requires", "flask,", "which", "is", "not", "installed."]
