@@ -500,6 +500,10 @@ def healthz():
     tell when the new code serves.
     """
     try:
+        if not DATABASE_URL and not os.path.exists(DATABASE):
+            # sqlite3 would create an empty file in its place, which the
+            # next requests would then take for the database.
+            raise FileNotFoundError(DATABASE)
         with closing(connect_db(timeout=HEALTH_TIMEOUT)) as db:
             if DATABASE_URL:
                 # Milliseconds: a server that accepts the connection but

@@ -730,6 +730,15 @@ class MiniTwitTestCase(unittest.TestCase):
         self.assertLess(seconds, 1.5)
         self.assertHealthAnswer(self.app.get('/healthz'), 200, 'ok\n')
 
+    def test_health_check_of_a_missing_database_creates_none(self):
+        # In a folder that exists, where connecting would make an empty
+        # file that the next requests then took for the database.
+        missing = self.db_path + '-missing.db'
+        with mock.patch.object(minitwit, 'DATABASE', missing):
+            rv = self.app.get('/healthz', errors_stream=io.StringIO())
+        self.assertHealthAnswer(rv, 503, 'unavailable\n')
+        self.assertFalse(os.path.exists(missing))
+
     def test_health_check_gives_the_reason_to_the_log_only(self):
         self.break_database()
         errors = io.StringIO()
@@ -739,7 +748,9 @@ class MiniTwitTestCase(unittest.TestCase):
             self.repair_database()
         self.assertEqual(rv.text, 'unavailable\n')
         self.assertIn('health check failed', errors.getvalue())
-        self.assertIn('OperationalError', errors.getvalue())
+        # The error itself: a missing SQLite file, a refused connection.
+        self.assertRegex(errors.getvalue(),
+                         r'FileNotFoundError|OperationalError')
 
     def test_health_check_of_a_stuck_database_ends_within_its_timeout(self):
         # Another connection holds a lock that the check's query waits
@@ -883,6 +894,15 @@ class PostgreSQLTestCase(MiniTwitTestCase):
                 yield
             finally:
                 db.rollback()
+
+    def test_health_check_of_a_missing_database_creates_none(self):
+        missing = self.server.url.rsplit('/', 1)[0] + '/missing'
+        with mock.patch.object(minitwit, 'DATABASE_URL', missing):
+            rv = self.app.get('/healthz', errors_stream=io.StringIO())
+        self.assertHealthAnswer(rv, 503, 'unavailable\n')
+        with closing(minitwit.psycopg.connect(self.server.url)) as db:
+            names = db.execute('select datname from pg_database').fetchall()
+        self.assertNotIn(('missing',), names)
 
     def test_health_check_of_a_silent_server_ends_within_its_timeout(self):
         # A machine that accepts the connection and never answers (a
