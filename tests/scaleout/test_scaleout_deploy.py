@@ -14,6 +14,7 @@ stored once. The figures are printed at the end (``-s`` shows them as
 they come); ``make scaleout-repeat N=5`` runs it five times in a row and
 shows each run's figures.
 """
+import shutil
 import time
 import urllib.request
 from collections import Counter
@@ -91,9 +92,11 @@ def wait_for(condition, limit, what):
 
 
 @pytest.fixture
-def deploy(cluster, request):
+def deploy(cluster, require, request):
     """The deploy under load, run once for the module (after the
-    ``cluster`` fixture has checked that its servers are installed)."""
+    ``cluster`` fixture has checked that its servers are installed, and
+    with the curl that deploy-minitwit.sh uses)."""
+    require(shutil.which("curl"), "curl is not installed (Debian package curl)")
     return request.getfixturevalue("_deploy")
 
 
