@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pytest
 
 from cluster import FAIL_TIMEOUT
-from visitors import Load, Outcome, Visitor, describe, read_public_timeline
+from visitors import Load, Outcome, Visitor, acknowledged, describe, read_public_timeline, refused
 
 pytestmark = pytest.mark.slow
 
@@ -107,11 +107,11 @@ class Run:
 
     @property
     def acknowledged(self):
-        return {(v.name, text) for v in self.visitors for text in v.acknowledged}
+        return acknowledged(self.visitors)
 
     @property
     def refused(self):
-        return {(v.name, text) for v in self.visitors for text in v.refused}
+        return refused(self.visitors)
 
     def throughput(self, start, end):
         done = sum(1 for outcome in self.outcomes if start <= outcome.ended < end)

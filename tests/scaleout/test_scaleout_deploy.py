@@ -57,7 +57,6 @@ class Deploy:
     """What happened during the load: every request, the posts, the
     steps, and the processes before and after."""
 
-    outcomes: list
     load: Load
     rolling: Step
     reload: Step
@@ -73,6 +72,10 @@ class Deploy:
     lb_workers_after: set
     stored: list  # (username, text) of every message in the database
     on_public_timeline: set
+
+    @property
+    def outcomes(self):
+        return self.load.outcomes
 
     def during(self, step):
         return [outcome for outcome in self.outcomes if step.saw(outcome)]
@@ -140,7 +143,6 @@ def _deploy(_cluster):
     load.end(clock())
     # gunicorn's old workers have had the whole reload step to finish.
     return Deploy(
-        outcomes=load.outcomes,
         load=load,
         rolling=rolling,
         reload=reload,

@@ -185,11 +185,21 @@ class Load:
 
     @property
     def acknowledged(self):
-        return {(v.name, text) for v in self.visitors for text in v.acknowledged}
+        return acknowledged(self.visitors)
 
     @property
     def refused(self):
-        return {(v.name, text) for v in self.visitors for text in v.refused}
+        return refused(self.visitors)
+
+
+def acknowledged(visitors):
+    """(username, text) of every post the site confirmed to ``visitors``."""
+    return {(v.name, text) for v in visitors for text in v.acknowledged}
+
+
+def refused(visitors):
+    """(username, text) of every post the site told ``visitors`` failed."""
+    return {(v.name, text) for v in visitors for text in v.refused}
 
 
 def read_public_timeline(visitor):
