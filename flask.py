@@ -276,8 +276,7 @@ def _mark_modified(session: Session) -> None:
 
 _NO_SECRET_KEY = (
     "The session is unavailable because the application has no"
-    " secret_key. Set app.secret_key to a long random value."
-)
+    " secret_key. Set app.secret_key to a long random value.")
 
 
 class _NullSession(Session):
@@ -298,46 +297,16 @@ class _RequestGlobals:
 
 
 class _URLMap(Map):
-    """Werkzeug's :class:`~werkzeug.routing.Map`, counting the rules added
-    to it: what matching remembered is dropped when one is added."""
+    """Werkzeug's :class:`~werkzeug.routing.Map`, keeping the URL adapters
+    that matching shares (see :func:`_match_url`) until a rule is added."""
 
-    rules_added = 0
+    def __init__(self, *args: Any, **kwargs: Any):
+        self.shared_adapters: dict[Any, tuple[MapAdapter, dict[str, str]]] = {}
+        super().__init__(*args, **kwargs)
 
     def add(self, rulefactory: Any) -> None:
         super().add(rulefactory)
-        self.rules_added += 1
-
-
-#: What a URL adapter depends on besides the path and query, given per match.
-_ADAPTER_KEY = ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme", "SCRIPT_NAME",
-                "REQUEST_METHOD", "HTTP_CONNECTION", "HTTP_UPGRADE")
-
-
-def _matching_adapter(app: Flask, environ: dict[str, Any]) -> tuple[MapAdapter, dict[str, str]]:
-    """The URL adapter that matches a request, shared by the requests with
-    the same host, scheme, script name and method, and the endpoints of the
-    paths it matched that are exactly a rule without variable parts (so
-    the app's rules bound them, whatever clients send)."""
-    url_map = app.url_map
-    # Only the stock binding is known to depend on nothing else in the
-    # environ; checked at every request, so that an override counts.
-    if (
-        type(url_map) is not _URLMap or "_bind_url_map" in app.__dict__
-        or (type(app) is not Flask and type(app)._bind_url_map is not Flask._bind_url_map)
-        or _URLMap.bind_to_environ is not Map.bind_to_environ
-    ):
-        return app._bind_url_map(environ), {}
-    key = tuple(map(environ.get, _ADAPTER_KEY))
-    shared = app._url_adapters.get(key)
-    # What was remembered lasts while the map and its rules stay the same.
-    if shared is not None and shared[0].map is url_map and shared[2] == url_map.rules_added:
-        return shared[0], shared[1]
-    adapter = app._bind_url_map(environ)
-    # The Host header is the client's choice: the adapters kept are bounded.
-    if len(app._url_adapters) >= 64:
-        app._url_adapters.clear()
-    app._url_adapters[key] = (adapter, {}, url_map.rules_added)
-    return adapter, app._url_adapters[key][1]
+        self.shared_adapters.clear()
 
 
 def _wsgi_text(environ: dict[str, Any], name: str, default: str) -> str:
@@ -352,18 +321,42 @@ _Routing = tuple["str | None", "dict[str, Any] | None", "HTTPException | None"]
 
 
 def _match_url(app: Flask, environ: dict[str, Any]) -> _Routing:
-    """Match a request's URL: its path, method, host and script name as
-    the request arrived."""
-    adapter, static_paths = _matching_adapter(app, environ)
+    """Match a request's URL as it arrived. Requests with the same host,
+    scheme, script name and method share a URL adapter, and the endpoints
+    of the paths it matched that are exactly a rule without variable parts
+    (so the app's rules bound them, whatever clients send)."""
+    url_map = app.url_map
+    # Only the stock binding is known to depend on nothing else in the
+    # environ; checked at every request, so that an override counts.
+    if (
+        type(url_map) is _URLMap and "_bind_url_map" not in app.__dict__
+        and (type(app) is Flask or type(app)._bind_url_map is Flask._bind_url_map)
+        and _URLMap.bind_to_environ is Map.bind_to_environ
+    ):
+        # What the stock binding reads (the server's name and port only
+        # without a Host header): get_host and bind_to_environ.
+        host = environ.get("HTTP_HOST")
+        key = (
+            (environ.get("SERVER_NAME"), environ.get("SERVER_PORT")) if host is None else host,
+            environ.get("wsgi.url_scheme"), environ.get("SCRIPT_NAME"), environ.get("REQUEST_METHOD"),
+            "HTTP_UPGRADE" in environ and (environ.get("HTTP_CONNECTION"), environ["HTTP_UPGRADE"]),
+        )
+        shared = url_map.shared_adapters.get(key)
+        if shared is None:
+            # The Host header is the client's choice: the adapters kept are bounded.
+            if len(url_map.shared_adapters) >= 64:
+                url_map.shared_adapters.clear()
+            shared = url_map.shared_adapters[key] = (app._bind_url_map(environ), {})
+        adapter, static_paths = shared
+    else:
+        adapter, static_paths = app._bind_url_map(environ), {}
     path = _wsgi_text(environ, "PATH_INFO", "/")
     endpoint = static_paths.get(path)
     if endpoint is not None:
         return endpoint, {}, None
     try:
-        rule, view_args = adapter.match(
-            path, environ.get("REQUEST_METHOD", "GET"), return_rule=True,
-            query_args=_wsgi_text(environ, "QUERY_STRING", ""),
-        )
+        rule, view_args = adapter.match(path, environ.get("REQUEST_METHOD", "GET"), return_rule=True,
+                                        query_args=_wsgi_text(environ, "QUERY_STRING", ""))
     except HTTPException as e:
         return None, None, e
     if not view_args and rule.rule == path:
@@ -393,18 +386,23 @@ class _RequestContext:
         # changes the method or path does not change which view runs. A
         # Host header that cannot be bound is a 400 from here.
         self._routing: _Routing = _match_url(app, environ)
-        self.g = _RequestGlobals()
-        self.flashes: list[Any] | None = None
-        self._session: Session | None = None
-        self._preserved = False
+
+    # Until set: the flashes read, the session opened, kept for the debugger.
+    flashes: list[Any] | None = None
+    _session: Session | None = None
+    _preserved = False
 
     # The request object (documented in docs/api.rst), made on first use
     # by __getattr__: a view that never looks at it does not pay for it.
     request: Request
+    g: _RequestGlobals
 
     def __getattr__(self, name: str) -> Any:
         # Called only for an attribute the context lacks: once made, the
-        # request is a plain attribute read (views read it many times).
+        # request and g are plain attribute reads (views read them often).
+        if name == "g":
+            self.g = _RequestGlobals()
+            return self.g
         if name != "request":
             raise AttributeError(name)
         app = self.app
@@ -456,13 +454,13 @@ class _RequestContext:
         # environ) a failed request's context stays bound, and the debugger
         # binds it around each console command. Anywhere else nobody could
         # inspect it, and what it holds (a connection, its locks) goes now.
-        preserve = self.environ.get("werkzeug.debug.preserve_context")
-        if exc_type is not None and self.app.debug and preserve is not None:
+        preserve = None if exc_type is None else self.environ.get("werkzeug.debug.preserve_context")
+        if preserve is not None and self.app.debug:
             self._preserved = True
             preserve(_PreservedContext(self))
             return
         self.pop()
-        if exc_type is not None:
+        if exc_type is not None and "g" in self.__dict__:
             # Failed in debug mode: the after-request functions that close
             # what it opened did not run. Close what its g holds (a database
             # connection, and with it SQLite's lock) now, as they would have.
@@ -487,15 +485,33 @@ class _PreservedContext:
         _request_ctx_stack.pop()
 
 
+class _ContextStack(LocalStack[Any]):
+    """Werkzeug's :class:`~werkzeug.local.LocalStack` as a chain of ``(top,
+    rest)`` pairs: a push or pop sets one pair instead of copying a list."""
+
+    def push(self, obj: Any) -> Any:
+        self._storage.set((obj, self._storage.get(None)))  # type: ignore[arg-type]
+
+    def pop(self) -> Any:
+        pair: Any = self._storage.get(None)
+        if pair is not None:
+            self._storage.set(pair[1])
+        return pair and pair[0]
+
+    @property
+    def top(self) -> Any:
+        pair: Any = self._storage.get(None)
+        return pair and pair[0]
+
+
 #: The stack of active request contexts. Its ``top`` is the context of the
 #: request being handled in this thread, greenlet or task, with ``app``,
 #: ``request``, ``session``, ``g`` and ``url_adapter`` attributes.
-_request_ctx_stack: LocalStack[_RequestContext] = LocalStack()
+_request_ctx_stack: LocalStack[_RequestContext] = _ContextStack()
 
 _NO_CONTEXT = (
     "Working outside of a request context: this needs an active request."
-    " Use app.test_request_context() in tests and interactive shells."
-)
+    " Use app.test_request_context() in tests and interactive shells.")
 
 
 def _current_context() -> _RequestContext:
@@ -672,10 +688,8 @@ class Flask:
         self.template_context_processors: list[Callable[[], dict[str, Any]]] = [_default_template_ctx_processor]
         #: The Werkzeug :class:`~werkzeug.routing.Map` of the URL rules.
         self.url_map: Map = _URLMap()
-        # Matching's adapters (_matching_adapter), _send_plain's status lines
-        # and pages, render_template_string's templates and their size.
-        self._url_adapters: dict[tuple[Any, ...], tuple[MapAdapter, dict[str, str], int]] = {}
-        self._plain_parts: dict[Any, str] = {}
+        # _send_plain's status lines and pages; render_template_string's templates.
+        self._plain_parts: dict[Any, Any] = {}
         self._string_templates: dict[str, Template] = {}
         self._string_templates_size = 0
         if self.static_path is not None:
@@ -725,8 +739,7 @@ class Flask:
             if existing is not None and existing is not f:
                 raise ValueError(
                     f"The endpoint {f.__name__!r} already belongs to another"
-                    " view function; rename one of the functions."
-                )
+                    " view function; rename one of the functions.")
             self.add_url_rule(rule, f.__name__, **options)
             self.view_functions[f.__name__] = f
             return f
@@ -849,8 +862,7 @@ class Flask:
         if path is None:
             raise ValueError(
                 f"open_resource({resource!r}) leads out of the application's"
-                f" folder {self.root_path!r}; resources are opened inside it"
-            )
+                f" folder {self.root_path!r}; resources are opened inside it")
         if "b" in mode:
             return open(path, mode)
         return open(path, mode, encoding="utf-8")
@@ -1029,8 +1041,7 @@ class Flask:
             name = getattr(handler, "__qualname__", repr(handler))
             raise TypeError(
                 f"The error handler {name!r} for status {code} returned None."
-                " An error handler must return a response, as a view does."
-            )
+                " An error handler must return a response, as a view does.")
         return rv
 
     def _log_exception(self, ctx: _RequestContext, e: BaseException) -> None:
@@ -1078,8 +1089,8 @@ class Flask:
         environ, parts = ctx.environ, self._plain_parts
         if isinstance(rv, (str, bytes)):
             code, body, mimetype = 200, rv, Response.default_mimetype
-            content_type = parts.get(mimetype) or parts.setdefault(mimetype, get_content_type(mimetype, "utf-8"))
-            headers = [("Content-Type", content_type)]
+            headers = [parts.get(mimetype) or parts.setdefault(
+                mimetype, ("Content-Type", get_content_type(mimetype, "utf-8")))]
         elif (
             isinstance(rv, HTTPException) and type(rv).get_response is HTTPException.get_response
             and rv.response is None and isinstance(rv.code, int) and rv.code >= 400
@@ -1137,8 +1148,7 @@ class Flask:
         raise TypeError(
             f"The view function {endpoint!r} returned {type(rv).__name__}"
             f" ({rv!r:.40}), which is not a response. Return a response"
-            " object, a str, bytes, a tuple or a WSGI application."
-        )
+            " object, a str, bytes, a tuple or a WSGI application.")
 
     def process_response(self, response: Response) -> Response:
         """Pass the response through the :meth:`after_request` functions
@@ -1253,9 +1263,7 @@ class _PlainBody(list[bytes]):
 
 #: The methods of :class:`Flask` that see a response object: overriding
 #: any of them (on a subclass or the instance) turns _send_plain off.
-_RESPONSE_METHODS = (
-    "make_response", "process_response", "save_session", "_finish_request", "_session_headers",
-)
+_RESPONSE_METHODS = ("make_response", "process_response", "save_session", "_finish_request", "_session_headers")
 _response_methods = operator.attrgetter(*_RESPONSE_METHODS)
 
 
@@ -1292,8 +1300,7 @@ _UNTAGGERS: dict[str, Callable[[Any], Any]] = {
 
 _SESSION_TYPES = (
     "str, int, float, bool, None, list, dict, tuple, bytes, Markup, datetime,"
-    " date, time, timedelta, set, frozenset, Decimal and UUID"
-)
+    " date, time, timedelta, set, frozenset, Decimal and UUID")
 
 
 def _tag(value: Any) -> Any:
@@ -1337,9 +1344,7 @@ def _tag(value: Any) -> Any:
         return {" dec": str(value)}
     if isinstance(value, UUID):
         return {" u": value.hex}
-    raise TypeError(
-        f"a session cannot store {type(value).__name__} values; it stores {_SESSION_TYPES}"
-    )
+    raise TypeError(f"a session cannot store {type(value).__name__} values; it stores {_SESSION_TYPES}")
 
 
 def _tag_key(key: Any) -> Any:
@@ -1347,8 +1352,7 @@ def _tag_key(key: Any) -> Any:
         return _tag(key)
     raise TypeError(
         f"a session cannot store dict keys of type {type(key).__name__}"
-        f" ({key!r:.40}); keys may be str, int, float, bool, None or tuple"
-    )
+        f" ({key!r:.40}); keys may be str, int, float, bool, None or tuple")
 
 
 def _untag(obj: dict[str, Any]) -> Any:
@@ -1506,7 +1510,7 @@ class _StaticFiles(SharedDataMiddleware):
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "HEAD") or not environ.get("PATH_INFO", "").startswith(self._raw_prefix):
+        if not environ.get("PATH_INFO", "").startswith(self._raw_prefix) or method not in ("GET", "HEAD"):
             return self.app(environ, start_response)
         if self.flask_app.trusted_hosts is not None:
             try:
@@ -1533,7 +1537,7 @@ def _default_template_ctx_processor() -> dict[str, Any]:
 def _without_own_frames(tb: Any) -> Any:
     # A traceback without this module's frames, but for the last one (the
     # line that raised, when it is ours).
-    frames = []
+    frames: list[Any] = []
     while tb is not None:
         if tb.tb_frame.f_code.co_filename != __file__ or tb.tb_next is None:
             frames.append(tb)
@@ -1548,9 +1552,7 @@ def _root_path_of(import_name: str) -> str:
     for one without a file (an interactive shell)."""
     module = sys.modules.get(import_name)
     filename: str | None = getattr(module, "__file__", None)
-    if filename is None:
-        return os.getcwd()
-    return os.path.dirname(os.path.abspath(filename))
+    return os.getcwd() if filename is None else os.path.dirname(os.path.abspath(filename))
 
 
 #: The request being handled (see :class:`Request`).

@@ -75,6 +75,18 @@ def test_nested_contexts_restore_the_outer_one(app):
         assert flask.request.path == "/outer"
 
 
+def test_the_stack_pops_its_items_in_reverse_order_and_then_none(app):
+    # The stack's own interface, as Werkzeug's LocalStack has it.
+    stack = flask._request_ctx_stack
+    outer, inner = app.test_request_context("/outer"), app.test_request_context("/inner")
+    stack.push(outer)
+    stack.push(inner)
+    assert stack.top is inner
+    assert (stack.pop(), stack.top) == (inner, outer)
+    assert (stack.pop(), stack.top) == (outer, None)
+    assert (stack.pop(), stack.top) == (None, None)
+
+
 def test_g_is_fresh_for_each_request(app, client):
     @app.route("/")
     def index():
