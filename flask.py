@@ -301,6 +301,7 @@ class _URLMap(Map):
     that matching shares (see :func:`_match_url`) until a rule is added."""
 
     def __init__(self, *args: Any, **kwargs: Any):
+        # Set first: Map.__init__ adds the rules it is given through add().
         self.shared_adapters: dict[Any, tuple[MapAdapter, dict[str, str]]] = {}
         super().__init__(*args, **kwargs)
 
@@ -322,7 +323,7 @@ _Routing = tuple["str | None", "dict[str, Any] | None", "HTTPException | None"]
 
 def _match_url(app: Flask, environ: dict[str, Any]) -> _Routing:
     """Match a request's URL as it arrived. Requests with the same host,
-    scheme, script name and method share a URL adapter, and the endpoints
+    scheme, script name, method and upgrade share a URL adapter, and the endpoints
     of the paths it matched that are exactly a rule without variable parts
     (so the app's rules bound them, whatever clients send)."""
     url_map = app.url_map
@@ -333,8 +334,7 @@ def _match_url(app: Flask, environ: dict[str, Any]) -> _Routing:
         and (type(app) is Flask or type(app)._bind_url_map is Flask._bind_url_map)
         and _URLMap.bind_to_environ is Map.bind_to_environ
     ):
-        # What the stock binding reads (the server's name and port only
-        # without a Host header): get_host and bind_to_environ.
+        # What the stock binding reads (the server's name and port only without a Host).
         host = environ.get("HTTP_HOST")
         key = (
             (environ.get("SERVER_NAME"), environ.get("SERVER_PORT")) if host is None else host,

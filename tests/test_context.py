@@ -87,6 +87,14 @@ def test_the_stack_pops_its_items_in_reverse_order_and_then_none(app):
     assert (stack.pop(), stack.top) == (None, None)
 
 
+def test_g_is_made_on_first_use_and_then_kept(app):
+    with app.test_request_context() as ctx:
+        assert "g" not in vars(ctx)
+        flask.g.user = "ann"
+        assert vars(ctx)["g"] is flask.g._get_current_object()
+        assert flask.g.user == "ann"
+
+
 def test_g_is_fresh_for_each_request(app, client):
     @app.route("/")
     def index():
